@@ -1,0 +1,64 @@
+# Business Centre Portal. `make run` serves the demo site; `make test` runs the whole suite.
+# Needs only Python >= 3.12 and make; everything else is installed into .venv.
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The newest suitable interpreter on PATH (.python-version selects 3.13 under pyenv).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: install run test test-e2e lint format messages check clean
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed (python3.13, python3.12 or python3 on PATH)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_demo_admin --port $(PORT)
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite, browser tests included when Chromium is installed
+# (CI sets PORTAL_REQUIRE_BROWSER=1 so that they can never be skipped there).
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-e2e: install
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: export DJANGO_DEBUG ?= 1
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Developers only (needs GNU gettext): refresh and compile the translations.
+# The compiled .mo files are committed so that nobody else needs gettext.
+messages: export DJANGO_DEBUG ?= 1
+messages: install
+	$(PY) manage.py makemessages --no-obsolete --add-location=file -l ru -l az -i '.venv/*' -i 'var/*' -i 'tests/*'
+	$(PY) manage.py compilemessages -l ru -l az -i .venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info

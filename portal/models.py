@@ -1,0 +1,235 @@
+"""The site itself: sectors, key figures, editable pages, the site profile and news."""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+SITE_PROFILE_CACHE_KEY = "portal:site-profile"
+
+
+class Translated:
+    """Reads a field in the visitor's language.
+
+    Content that staff write once per language is stored as ``<field>`` (English,
+    always filled) plus ``<field>_ru`` and ``<field>_az`` (optional). A missing
+    translation falls back to the English text rather than showing nothing.
+    """
+
+    def translated(self, field: str) -> str:
+        language = (get_language() or "en").split("-")[0]
+        if language != "en":
+            value = getattr(self, f"{field}_{language}", "")
+            if value:
+                return value
+        return getattr(self, field)
+
+
+class Sector(Translated, models.Model):
+    """The shared taxonomy used by news, agreements, measures and events."""
+
+    name = models.CharField(_("name (English)"), max_length=100, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_az = models.CharField(_("name (Azerbaijani)"), max_length=100, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Used in filter links.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.translated("name")
+
+
+class KeyFigure(Translated, models.Model):
+    """A number shown on the home page, e.g. "$2.6 billion — trade turnover in 2020"."""
+
+    value = models.CharField(
+        _("value"),
+        max_length=40,
+        help_text=_('As it should appear, e.g. "$2.6 billion" or "230+".'),
+    )
+    label = models.CharField(_("label (English)"), max_length=200)
+    label_ru = models.CharField(_("label (Russian)"), max_length=200, blank=True)
+    label_az = models.CharField(_("label (Azerbaijani)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_visible = models.BooleanField(_("shown on the home page"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self) -> str:
+        return f"{self.value} — {self.label}"
+
+
+class Page(Translated, models.Model):
+    """An editable page such as About or Contacts, written in Markdown."""
+
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_('"about" and "contacts" are linked from the navigation.'),
+    )
+    title = models.CharField(_("title (English)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    title_az = models.CharField(_("title (Azerbaijani)"), max_length=200, blank=True)
+    body = models.TextField(
+        _("text (English)"),
+        help_text=_("Markdown: **bold**, *italic*, [link](https://…), lists with - or 1."),
+    )
+    body_ru = models.TextField(_("text (Russian)"), blank=True)
+    body_az = models.TextField(_("text (Azerbaijani)"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:page", kwargs={"slug": self.slug})
+
+
+class SiteProfile(Translated, models.Model):
+    """The centre's name, introduction and contacts (one row; shown on every page)."""
+
+    name = models.CharField(_("centre name (English)"), max_length=200)
+    name_ru = models.CharField(_("centre name (Russian)"), max_length=200, blank=True)
+    name_az = models.CharField(_("centre name (Azerbaijani)"), max_length=200, blank=True)
+    intro = models.TextField(
+        _("home page introduction (English)"), blank=True, help_text=_("Markdown.")
+    )
+    intro_ru = models.TextField(_("home page introduction (Russian)"), blank=True)
+    intro_az = models.TextField(_("home page introduction (Azerbaijani)"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "SiteProfile":
+        """The profile, cached because every page's header and footer need it."""
+        profile = cache.get(SITE_PROFILE_CACHE_KEY)
+        if profile is None:
+            profile = cls.objects.order_by("pk").first() or cls(name="Business Centre")
+            cache.set(SITE_PROFILE_CACHE_KEY, profile, 300)
+        return profile
+
+
+def cover_upload_to(instance: "NewsArticle", filename: str) -> str:
+    # Generated names: an uploaded name never decides where a file lands.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"news/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+class NewsArticleQuerySet(models.QuerySet):
+    def published(self) -> "NewsArticleQuerySet":
+        """Visible to the public: published, and the publish time has come."""
+        return self.filter(status=NewsArticle.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class NewsArticle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        RU = "ru", _("Russian")
+        AZ = "az", _("Azerbaijani")
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        unique=True,
+        help_text=_("The article's address; filled from the title. Avoid changing it once public."),
+    )
+    lead = models.TextField(
+        _("lead"), max_length=600, help_text=_("One or two sentences shown in lists and previews.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: a blank line starts a new paragraph; **bold**, *italic*, "
+            "[link text](https://…), ## heading, - list item. HTML is removed."
+        ),
+    )
+    language = models.CharField(
+        _("language of the text"), max_length=2, choices=Language, default=Language.EN
+    )
+    cover_image = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
+    cover_alt = models.CharField(
+        _("cover image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    cover_caption = models.CharField(_("cover caption"), max_length=250, blank=True)
+    byline = models.CharField(_("byline"), max_length=150, blank=True)
+    source_name = models.CharField(_("source name"), max_length=150, blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("A published article appears on the site from this moment."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Featured articles lead the home page.")
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="news_articles"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NewsArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+        indexes = [models.Index(fields=["status", "-publish_at"], name="news_status_publish_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:news-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.cover_image and not self.cover_alt.strip():
+            raise ValidationError(
+                {"cover_alt": _("Describe the cover image for people who cannot see it.")}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()

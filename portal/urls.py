@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .feeds import LatestNewsFeed
+
+site_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("news/", views.NewsListView.as_view(), name="news-list"),
+    path("news/feed/", LatestNewsFeed(), name="news-feed"),
+    path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
+    path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", include((site_patterns, "portal"))),
+        path("agreements/", include("agreements.urls")),
+        path("events/", include("events.urls")),
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = _("Business Centre Portal administration")
+admin.site.site_title = _("Business Centre Portal")
+admin.site.index_title = _("Content and registrations")

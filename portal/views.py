@@ -1,0 +1,146 @@
+import json
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.db.models.functions import ExtractYear
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+
+LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["key_figures"] = KeyFigure.objects.filter(is_visible=True)
+        context["latest_news"] = (
+            NewsArticle.objects.published()
+            .order_by("-is_featured", "-publish_at", "-pk")
+            .prefetch_related(LIST_SECTORS)[:4]
+        )
+        return context
+
+
+class PaginatedListView(ListView):
+    """A list whose bad page numbers show the nearest real page instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class NewsListView(PaginatedListView):
+    template_name = "portal/news_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.NEWS_PER_PAGE
+
+    def get_filters(self) -> dict:
+        """The valid filters from the query string; anything invalid is ignored."""
+        filters = {}
+        sector_slug = self.request.GET.get("sector", "")
+        if sector_slug:
+            filters["sector"] = next((s for s in self.sectors if s.slug == sector_slug), None)
+        year = self.request.GET.get("year", "")
+        if year.isdigit() and len(year) == 4:
+            filters["year"] = int(year)
+        return {key: value for key, value in filters.items() if value}
+
+    def get(self, request, *args, **kwargs):
+        self.sectors = list(Sector.objects.all())
+        self.filters = self.get_filters()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = NewsArticle.objects.published().prefetch_related(LIST_SECTORS)
+        if "sector" in self.filters:
+            articles = articles.filter(sectors=self.filters["sector"])
+        if "year" in self.filters:
+            articles = articles.filter(publish_at__year=self.filters["year"])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = (
+            NewsArticle.objects.published()
+            .annotate(year=ExtractYear("publish_at"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        context.update(sectors=self.sectors, years=list(years), filters=self.filters)
+        return context
+
+
+class NewsDetailView(DetailView):
+    template_name = "portal/news_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = NewsArticle.objects.prefetch_related(LIST_SECTORS)
+        if self.request.user.is_staff:
+            return articles  # staff preview drafts and scheduled articles
+        return articles.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        sector_ids = [sector.pk for sector in article.sectors.all()]
+        related = NewsArticle.objects.none()
+        if sector_ids:
+            related = (
+                NewsArticle.objects.published()
+                .filter(sectors__in=sector_ids)
+                .exclude(pk=article.pk)
+                .distinct()[:3]
+            )
+        context["related_articles"] = related
+        context["is_preview"] = not article.is_public
+        context["json_ld"] = self.json_ld(article)
+        return context
+
+    def json_ld(self, article: NewsArticle) -> str:
+        """schema.org NewsArticle, escaped so it cannot close its script element."""
+        url = self.request.build_absolute_uri(article.get_absolute_url())
+        profile = SiteProfile.current()
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title[:110],
+            "description": article.lead,
+            "datePublished": article.publish_at.isoformat(),
+            "dateModified": article.updated_at.isoformat(),
+            "inLanguage": article.language,
+            "mainEntityOfPage": url,
+            "publisher": {"@type": "Organization", "name": profile.name},
+        }
+        if article.byline:
+            data["author"] = {"@type": "Person", "name": article.byline}
+        if article.cover_image:
+            data["image"] = [self.request.build_absolute_uri(article.cover_image.url)]
+        text = json.dumps(data, ensure_ascii=False)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class PageView(DetailView):
+    template_name = "portal/page.html"
+    context_object_name = "page"
+    model = Page
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

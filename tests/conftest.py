@@ -1,0 +1,20 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (the site profile and rate limits live there)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    """A second browser, logged in as a superuser (``client`` stays anonymous)."""
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", "pw")
+    staff = Client()
+    staff.force_login(user)
+    return staff

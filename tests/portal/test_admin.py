@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import NewsArticle
+from tests.factories import NewsArticleFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_news_changelist_shows_status_and_filters(staff_client):
+    NewsArticleFactory(title="Listed article", sectors=[SectorFactory(name="Trade")])
+    response = staff_client.get(reverse("admin:portal_newsarticle_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Listed article" in html and "Trade" in html
+    assert "?status__exact=draft" in html  # the status filter
+
+
+def test_bulk_publish_and_unpublish(staff_client):
+    drafts = NewsArticleFactory.create_batch(2, status=NewsArticle.Status.DRAFT)
+    url = reverse("admin:portal_newsarticle_changelist")
+    ids = [str(a.pk) for a in drafts]
+    response = staff_client.post(url, {"action": "publish", "_selected_action": ids}, follow=True)
+    assert "2 articles published." in response.content.decode()
+    assert NewsArticle.objects.published().count() == 2
+    staff_client.post(url, {"action": "unpublish", "_selected_action": ids[:1]})
+    assert NewsArticle.objects.published().count() == 1
+
+
+def test_publishing_keeps_a_future_publish_time(staff_client):
+    later = timezone.now() + datetime.timedelta(days=3)
+    article = NewsArticleFactory(status=NewsArticle.Status.DRAFT, publish_at=later)
+    staff_client.post(
+        reverse("admin:portal_newsarticle_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.status == NewsArticle.Status.PUBLISHED
+    assert article.publish_at == later
+    assert not NewsArticle.objects.published().exists()
+
+
+def test_add_form_has_slug_prepopulation_and_view_on_site(staff_client):
+    add = staff_client.get(reverse("admin:portal_newsarticle_add")).content.decode()
+    assert "prepopulated_fields" in add or "data-prepopulated-field" in add
+    article = NewsArticleFactory()
+    change = staff_client.get(reverse("admin:portal_newsarticle_change", args=[article.pk]))
+    assert "View on site" in change.content.decode()
+
+
+def test_creating_an_article_in_the_admin(staff_client):
+    sector = SectorFactory()
+    response = staff_client.post(
+        reverse("admin:portal_newsarticle_add"),
+        {
+            "title": "From the admin", "slug": "from-the-admin", "lead": "Lead",
+            "body": "Body", "language": "en", "status": "published",
+            "publish_at_0": "2024-01-02", "publish_at_1": "10:00:00", "sectors": [sector.pk],
+            "cover_alt": "", "cover_caption": "", "byline": "", "source_name": "",
+            "source_url": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert NewsArticle.objects.published().get().slug == "from-the-admin"
+
+
+def test_anonymous_visitors_cannot_reach_the_admin(client):
+    response = client.get(reverse("admin:portal_newsarticle_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
