@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .feeds import LatestNewsFeed
+from .sitemaps import sitemaps
 
 site_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,6 +19,8 @@ site_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", include((site_patterns, "portal"))),

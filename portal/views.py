@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -132,6 +133,17 @@ class PageView(DetailView):
     template_name = "portal/page.html"
     context_object_name = "page"
     model = Page
+
+
+def robots_txt(request):
+    """Everything public may be crawled; the admin and personal pages may not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        *(f"Disallow: /{code}/registrations/" for code, _name in settings.LANGUAGES),
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 @never_cache

@@ -232,3 +232,30 @@ def test_healthz_is_503_when_the_database_is_unreachable():
         timeout=60, check=False,
     )  # fmt: skip
     assert result.stdout.strip() == "503", result.stderr
+
+
+def test_sitemap_lists_every_language_with_alternates(client):
+    article = NewsArticleFactory()
+    NewsArticleFactory(slug="hidden-draft", status=NewsArticle.Status.DRAFT)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    for language in ("en", "ru", "az"):
+        assert f"http://testserver/{language}/news/{article.slug}/</loc>" in xml
+        assert (
+            f'hreflang="{language}" href="http://testserver/{language}/news/{article.slug}/"' in xml
+        )
+    assert "hidden-draft" not in xml
+    assert "<lastmod>" in xml
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+def test_pages_have_a_canonical_link(client):
+    article = NewsArticleFactory()
+    html = client.get(article.get_absolute_url() + "?utm_source=x").content.decode()
+    assert f'<link rel="canonical" href="http://testserver/en/news/{article.slug}/">' in html
