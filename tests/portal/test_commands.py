@@ -46,3 +46,13 @@ def test_demo_admin_in_debug(settings):
     call_command("create_demo_admin")
     call_command("create_demo_admin")
     assert get_user_model().objects.get().is_superuser
+
+
+def test_load_scale_data_adds_published_news_with_sectors():
+    call_command(
+        "load_scale_data", news=250, events=0, registrations=0, agreements=0, measures=0,
+        reports=0, stdout=None,
+    )  # fmt: skip
+    assert NewsArticle.objects.published().count() == 251  # + the founding article
+    assert NewsArticle.sectors.through.objects.count() >= 250
+    assert NewsArticle.objects.values("slug").distinct().count() == 251

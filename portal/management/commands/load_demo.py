@@ -24,4 +24,5 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load()
-        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
