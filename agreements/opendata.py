@@ -109,9 +109,12 @@ def measure_record(measure: Measure) -> dict:
 
 
 def flat(value) -> str:
+    """One CSV cell: lists joined with "; ", a person or party by name (and position)."""
     if isinstance(value, list):
         return "; ".join(
-            item if isinstance(item, str) else ", ".join(filter(None, item.values()))
+            item
+            if isinstance(item, str)
+            else ", ".join(filter(None, [item["name"], item.get("position", "")]))
             for item in value
         )
     if value is None:
