@@ -1,8 +1,29 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
+from .feeds import ProgressReportFeed
 
 app_name = "agreements"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="agreements/coming_soon.html"), name="list"),
+    path("", views.AgreementListView.as_view(), name="list"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("feed/", ProgressReportFeed(), name="feed"),
+    path("agreements.csv", views.AgreementsExportView.as_view(fmt="csv"), name="export-csv"),
+    path("agreements.json", views.AgreementsExportView.as_view(fmt="json"), name="export-json"),
+    path("measures.csv", views.measures_export, {"fmt": "csv"}, name="measures-csv"),
+    path("measures.json", views.measures_export, {"fmt": "json"}, name="measures-json"),
+    path("<slug:slug>/", views.AgreementDetailView.as_view(), name="detail"),
+    path(
+        "<slug:slug>/measures.csv",
+        views.measures_export,
+        {"fmt": "csv"},
+        name="agreement-measures-csv",
+    ),
+    path(
+        "<slug:slug>/measures.json",
+        views.measures_export,
+        {"fmt": "json"},
+        name="agreement-measures-json",
+    ),
 ]

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from agreements.models import Agreement
+
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
 LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
@@ -25,6 +27,8 @@ class HomeView(TemplateView):
             .order_by("-is_featured", "-publish_at", "-pk")
             .prefetch_related(LIST_SECTORS)[:4]
         )
+        # Agreements section (templates/agreements/home_section.html).
+        context["agreements_in_force"] = Agreement.objects.in_force().with_progress()[:6]
         return context
 
 

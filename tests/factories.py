@@ -31,3 +31,86 @@ class NewsArticleFactory(factory.django.DjangoModelFactory):
     def sectors(self, create, extracted, **kwargs):
         if create and extracted:
             self.sectors.set(extracted)
+
+
+# ---- agreements ----
+from agreements.models import (  # noqa: E402
+    Agreement,
+    AgreementDocument,
+    Measure,
+    Party,
+    ProgressReport,
+    Signatory,
+)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Party {n}")
+    slug = factory.Sequence(lambda n: f"party-{n}")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    slug = factory.Sequence(lambda n: f"agreement-{n}")
+    kind = Agreement.Kind.MEMORANDUM
+    status = Agreement.Status.IN_FORCE
+    signed_on = datetime.date(2021, 12, 7)
+
+    @factory.post_generation
+    def parties(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.parties.set(extracted)
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    agreement = factory.SubFactory(AgreementFactory)
+    name = factory.Sequence(lambda n: f"Signatory {n}")
+    position = "Minister"
+
+
+class AgreementDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementDocument
+
+    agreement = factory.SubFactory(AgreementFactory)
+    title = "The signed text"
+    file = factory.django.FileField(filename="text.pdf", data=b"%PDF-1.4\n%%EOF\n")
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        skip_postgeneration_save = True
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: f"{n}.1")
+    title = factory.Sequence(lambda n: f"Measure {n}")
+
+    @factory.post_generation
+    def responsible_bodies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.responsible_bodies.set(extracted)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    measure = factory.SubFactory(MeasureFactory)
+    text = "Work goes on."

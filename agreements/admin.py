@@ -1,0 +1,252 @@
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .forms import ProgressUploadForm, RecordProgressForm
+from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
+from .progress_import import preview_import, read_text
+
+IMPORT_SALT = "agreements.progress-import"
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_ru", "name_az", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "name_ru", "name_az", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["party"]
+    fields = ["name", "position", "position_ru", "position_az", "party", "order"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = AgreementDocument
+    extra = 0
+    fields = ["title", "file", "language", "order"]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+    show_change_link = True
+    fields = ["number", "title", "sector", "due_on", "weight", "status", "progress"]
+    readonly_fields = ["status", "progress"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
+    list_filter = ["status", "kind", "sectors", "parties"]
+    search_fields = ["title", "title_ru", "title_az", "reference_number", "summary", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parties", "related_news"]
+    filter_horizontal = ["sectors"]
+    date_hierarchy = "signed_on"
+    inlines = [SignatoryInline, DocumentInline, MeasureInline]
+    change_form_template = "admin/agreements/agreement/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["title", "title_ru", "title_az", "slug", "kind", "status"]}),
+        (
+            _("Signing and validity"),
+            {"fields": ["reference_number", "signed_on", "signed_at", "valid_from", "valid_until"]},
+        ),
+        (_("Parties and sectors"), {"fields": ["parties", "sectors"]}),
+        (
+            _("Texts"),
+            {"fields": ["summary", "summary_ru", "summary_az", "full_text", "related_news"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description=_("overall progress"), ordering="overall_progress")
+    def progress_display(self, obj):
+        return "—" if obj.overall_progress is None else f"{obj.overall_progress:.0f}%"
+
+    @admin.display(description=_("overdue measures"), ordering="overdue_count")
+    def overdue_display(self, obj):
+        return obj.overdue_count
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/import-progress/",
+                self.admin_site.admin_view(self.import_progress_view),
+                name="agreements_agreement_import_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_progress_view(self, request, pk):
+        """Bulk progress upload: preview first, then apply in one transaction on confirm."""
+        agreement = get_object_or_404(Agreement, pk=pk)
+        if not self.has_change_permission(request, agreement):
+            raise PermissionDenied
+        change_url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+        form = ProgressUploadForm()
+        preview = payload = None
+        if request.method == "POST" and "payload" in request.POST:
+            try:
+                text = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
+            except signing.BadSignature:
+                messages.error(request, _("The preview has expired; upload the file again."))
+                return HttpResponseRedirect(request.path)
+            preview = preview_import(agreement=agreement, text=text)
+            try:
+                count = services.import_progress(agreement=agreement, rows=preview.changes)
+            except services.AgreementError as error:
+                messages.error(request, error.message)
+                return HttpResponseRedirect(request.path)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d progress report recorded.",
+                    "%(count)d progress reports recorded.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            form = ProgressUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                text = read_text(form.cleaned_data["file"].read())
+                preview = preview_import(agreement=agreement, text=text)
+                payload = signing.dumps(text, salt=IMPORT_SALT, compress=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import progress reports for %(agreement)s") % {"agreement": agreement},
+            "opts": self.opts,
+            "original": agreement,
+            "form": form,
+            "preview": preview,
+            "payload": payload,
+            "change_url": change_url,
+            "export_url": reverse("agreements:agreement-measures-csv", args=[agreement.slug]),
+        }
+        return TemplateResponse(request, "admin/agreements/import_progress.html", context)
+
+
+class ProgressReportInline(admin.TabularInline):
+    """Reports are added with "Record progress report"; here their texts can be corrected."""
+
+    model = ProgressReport
+    extra = 0
+    fields = ["reported_on", "progress", "status", "text", "text_ru", "text_az"]
+    readonly_fields = ["reported_on", "progress", "status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = [
+        "number", "title", "agreement", "sector", "status", "progress", "due_on",
+        "overdue_display", "record_link",
+    ]  # fmt: skip
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "sector", "agreement__status", "agreement"]
+    search_fields = ["number", "title", "title_ru", "title_az", "agreement__title"]
+    list_select_related = ["agreement", "sector"]
+    autocomplete_fields = ["agreement", "responsible_bodies"]
+    inlines = [ProgressReportInline]
+    actions = ["record_progress_action"]
+    change_form_template = "admin/agreements/measure/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["agreement", "number", "sector", "responsible_bodies"]}),
+        (_("Texts"), {"fields": ["title", "title_ru", "title_az", "description",
+                                 "description_ru", "description_az"]}),
+        (_("Progress"), {"fields": ["due_on", "weight", "status", "progress"]}),
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once a measure exists, its progress and status follow its progress reports.
+        return ["status", "progress"] if obj else []
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue_display(self, obj):
+        return obj.is_overdue
+
+    @admin.display(description=_("progress report"))
+    def record_link(self, obj):
+        url = reverse("admin:agreements_measure_record_progress") + f"?ids={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Record"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.apply_latest_report(measure=form.instance)  # reports may have been deleted
+
+    @admin.action(description=_("Record a progress report for the selected measures"))
+    def record_progress_action(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(
+            reverse("admin:agreements_measure_record_progress") + f"?ids={ids}"
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "record-progress/",
+                self.admin_site.admin_view(self.record_progress_view),
+                name="agreements_measure_record_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def record_progress_view(self, request):
+        """The quick form: one progress report for one or several measures."""
+        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+        measures = list(Measure.objects.filter(pk__in=ids).select_related("agreement"))
+        if not measures:
+            messages.error(request, _("Choose at least one measure."))
+            return HttpResponseRedirect(reverse("admin:agreements_measure_changelist"))
+        if not all(self.has_change_permission(request, measure) for measure in measures):
+            raise PermissionDenied
+        form = RecordProgressForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    for measure in measures:
+                        services.record_progress(measure=measure, **form.cleaned_data)
+            except services.AgreementError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Progress report recorded for %(count)d measure.",
+                        "Progress report recorded for %(count)d measures.",
+                        len(measures),
+                    )
+                    % {"count": len(measures)},
+                )
+                if len(measures) == 1:
+                    url = reverse("admin:agreements_measure_change", args=[measures[0].pk])
+                else:
+                    url = reverse("admin:agreements_measure_changelist")
+                return HttpResponseRedirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a progress report"),
+            "opts": self.opts,
+            "form": form,
+            "measures": measures,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/agreements/record_progress.html", context)

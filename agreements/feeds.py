@@ -1,0 +1,55 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import SiteProfile
+
+from .models import Agreement, ProgressReport
+
+
+class ProgressReportFeed(Feed):
+    """RSS 2.0 feed of the latest progress reports on the measures of public agreements."""
+
+    description = _("The latest progress reports on the measures of the agreements.")
+
+    def title(self):
+        return _("%(centre)s: progress of the agreements") % {
+            "centre": SiteProfile.current().translated("name")
+        }
+
+    def link(self):
+        return reverse("agreements:list")
+
+    def items(self):
+        return (
+            ProgressReport.objects.exclude(measure__agreement__status=Agreement.Status.DRAFT)
+            .select_related("measure__agreement")
+            .order_by("-reported_on", "-pk")[:30]
+        )
+
+    def item_title(self, item):
+        measure = item.measure
+        agreement = measure.agreement.translated("title")
+        title = f"{agreement} — {measure.number} {measure.translated('title')}"
+        if item.progress is not None:
+            title += f" — {item.progress}%"
+        if item.status:
+            title += f" ({item.get_status_display()})"
+        return title
+
+    def item_description(self, item):
+        return item.translated("text")
+
+    def item_link(self, item):
+        return f"{item.measure.agreement.get_absolute_url()}#report-{item.pk}"
+
+    def item_guid(self, item):
+        return f"progress-report-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_categories(self, item):
+        return [item.measure.agreement.translated("title")]

@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Measure
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class RecordProgressForm(forms.Form):
+    """A progress report for one or several measures (the admin's quick form)."""
+
+    reported_on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=AdminDateWidget
+    )
+    progress = forms.IntegerField(
+        label=_("New progress, %"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Empty keeps the current progress; 100 marks the measure done."),
+    )
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[("", _("(keep the current status)")), *Measure.Status.choices],
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    text_ru = forms.CharField(
+        label=_("Text (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    text_az = forms.CharField(
+        label=_("Text (Azerbaijani)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (
+            data.get("text", "").strip() or data.get("progress") is not None or data.get("status")
+        ):
+            raise forms.ValidationError(_("Give a progress, a status or a text."))
+        return data
+
+
+class ProgressUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: number, date (YYYY-MM-DD, empty for today), status, progress, note. "
+            "The measures CSV exported from the registry can be edited and uploaded as it is."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
+        return upload

@@ -1,0 +1,216 @@
+from itertools import groupby
+
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, TemplateView, View
+
+from portal.models import NewsArticle, Sector
+from portal.views import PaginatedListView
+
+from . import opendata
+from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
+from .overview import implementation_overview
+
+AGREEMENTS_PER_PAGE = 20
+LIST_PARTIES = Prefetch("parties", queryset=Party.objects.order_by("name"))
+
+
+class RegistryFilterMixin:
+    """The registry's filters, read from the query string; anything invalid is ignored."""
+
+    def load_filter_choices(self) -> None:
+        self.sectors = list(Sector.objects.all())
+        self.parties = list(Party.objects.filter(agreements__isnull=False).distinct())
+
+    def get_filters(self) -> dict:
+        get = self.request.GET
+        filters = {
+            "party": next((p for p in self.parties if p.slug == get.get("party")), None),
+            "sector": next((s for s in self.sectors if s.slug == get.get("sector")), None),
+            "kind": get.get("kind") if get.get("kind") in Agreement.Kind.values else None,
+            "status": get.get("status") if get.get("status") in public_statuses() else None,
+            "q": get.get("q", "").strip()[:100],
+        }
+        year = get.get("year", "")
+        if year.isdigit() and len(year) == 4:
+            filters["year"] = int(year)
+        return {key: value for key, value in filters.items() if value}
+
+    def filter_agreements(self, agreements):
+        filters = self.filters
+        if "party" in filters:
+            agreements = agreements.filter(
+                Exists(Agreement.parties.through.objects.filter(
+                    agreement=OuterRef("pk"), party=filters["party"]
+                ))
+            )  # fmt: skip
+        if "sector" in filters:
+            # An agreement is in a sector when it is tagged so or one of its measures is.
+            agreements = agreements.filter(
+                Exists(Agreement.sectors.through.objects.filter(
+                    agreement=OuterRef("pk"), sector=filters["sector"]
+                ))
+                | Exists(Measure.objects.filter(agreement=OuterRef("pk"), sector=filters["sector"]))
+            )  # fmt: skip
+        if "kind" in filters:
+            agreements = agreements.filter(kind=filters["kind"])
+        if "status" in filters:
+            agreements = agreements.filter(status=filters["status"])
+        if "year" in filters:
+            agreements = agreements.filter(signed_on__year=filters["year"])
+        if "q" in filters:
+            query = filters["q"]
+            text = Q()
+            for name in ("title", "title_ru", "title_az", "summary", "summary_ru", "summary_az"):
+                text |= Q(**{f"{name}__icontains": query})
+            text |= Q(reference_number__icontains=query)
+            text |= Exists(
+                Signatory.objects.filter(agreement=OuterRef("pk"), name__icontains=query)
+            )
+            agreements = agreements.filter(text)
+        return agreements
+
+
+def public_statuses() -> list[str]:
+    return [status for status in Agreement.Status.values if status != Agreement.Status.DRAFT]
+
+
+class AgreementListView(RegistryFilterMixin, PaginatedListView):
+    template_name = "agreements/agreement_list.html"
+    context_object_name = "agreements"
+    paginate_by = AGREEMENTS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.load_filter_choices()
+        self.filters = self.get_filters()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        agreements = Agreement.objects.public().with_progress().prefetch_related(LIST_PARTIES)
+        return self.filter_agreements(agreements)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = (
+            Agreement.objects.public()
+            .exclude(signed_on=None)
+            .annotate(year=ExtractYear("signed_on"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        context.update(
+            sectors=self.sectors,
+            parties=self.parties,
+            years=list(years),
+            kinds=Agreement.Kind.choices,
+            statuses=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
+            filters=self.filters,
+        )
+        return context
+
+
+class AgreementDetailView(DetailView):
+    template_name = "agreements/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        agreements = Agreement.objects.with_progress().prefetch_related(
+            Prefetch("sectors", queryset=Sector.objects.order_by("position", "name")),
+            Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
+            Prefetch("documents", queryset=AgreementDocument.objects.all()),
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("sector").prefetch_related(
+                    Prefetch(
+                        "reports", queryset=ProgressReport.objects.order_by("reported_on", "pk")
+                    )
+                ),
+            ),
+            Prefetch("related_news", queryset=NewsArticle.objects.published()),
+        )
+        if self.request.user.is_staff:
+            return agreements  # staff preview drafts
+        return agreements.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        parties, bodies = parties_and_bodies(agreement)
+        measures = sorted(
+            agreement.measures.all(),
+            key=lambda m: (m.sector is None, m.sector.position if m.sector else 0,
+                           str(m.sector or ""), m.sort_key),
+        )  # fmt: skip
+        for measure in measures:
+            measure.responsible = bodies.get(measure.pk, [])
+        context.update(
+            parties=parties,
+            measure_groups=[
+                (sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)
+            ],
+            is_preview=agreement.status == Agreement.Status.DRAFT,
+        )
+        return context
+
+
+def parties_and_bodies(agreement: Agreement) -> tuple[list[Party], dict[int, list[Party]]]:
+    """The agreement's parties and each measure's responsible bodies, in one query."""
+    own = (
+        Party.objects.filter(agreements=agreement)
+        .annotate(measure_pk=Value(None, output_field=IntegerField()))
+        .order_by()
+    )
+    bodies = (
+        Party.objects.filter(measures__agreement=agreement)
+        .annotate(measure_pk=F("measures__pk"))
+        .order_by()
+    )
+    parties, by_measure = [], {}
+    for party in own.union(bodies, all=True).order_by("name"):
+        if party.measure_pk is None:
+            parties.append(party)
+        else:
+            by_measure.setdefault(party.measure_pk, []).append(party)
+    return parties, by_measure
+
+
+class OverviewView(TemplateView):
+    template_name = "agreements/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overview"] = implementation_overview()
+        return context
+
+
+class AgreementsExportView(RegistryFilterMixin, View):
+    """The registry (with the list's filters applied) as CSV or JSON."""
+
+    fmt = "csv"
+
+    def get(self, request, *args, **kwargs):
+        self.load_filter_choices()
+        self.filters = self.get_filters()
+        agreements = opendata.registry_queryset(self.filter_agreements(Agreement.objects.public()))
+        records = (opendata.agreement_record(agreement, request) for agreement in agreements)
+        if self.fmt == "json":
+            return opendata.json_response("agreements.json", "agreements", records)
+        return opendata.csv_response("agreements.csv", opendata.AGREEMENT_COLUMNS, records)
+
+
+def measures_export(request, fmt: str, slug: str = ""):
+    """All public measures, or one agreement's, as CSV or JSON."""
+    measures = Measure.objects.public()
+    filename = "measures"
+    if slug:
+        agreement = get_object_or_404(Agreement.objects.public(), slug=slug)
+        measures = measures.filter(agreement=agreement)
+        filename = f"{agreement.slug}-measures"
+    measures = opendata.measures_queryset(measures)
+    if fmt == "json":
+        records = (opendata.measure_record(measure) for measure in measures)
+        return opendata.json_response(f"{filename}.json", "measures", records)
+    records = (opendata.measure_csv_record(measure) for measure in measures)
+    return opendata.csv_response(f"{filename}.csv", opendata.MEASURE_COLUMNS, records)
