@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from agreements.models import Agreement
+
 from .models import NewsArticle, Page
 
 
@@ -43,4 +45,19 @@ class NewsSitemap(I18nSitemap):
         return article.updated_at
 
 
-sitemaps = {"site": StaticViewSitemap, "pages": PageSitemap, "news": NewsSitemap}
+class AgreementSitemap(I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Agreement.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, agreement):
+        return agreement.updated_at
+
+
+sitemaps = {
+    "site": StaticViewSitemap,
+    "pages": PageSitemap,
+    "news": NewsSitemap,
+    "agreements": AgreementSitemap,
+}

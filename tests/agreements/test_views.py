@@ -304,3 +304,11 @@ def test_news_article_links_to_its_agreements(client):
     AgreementFactory(title="Draft deal", status=Agreement.Status.DRAFT).related_news.add(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Action Program" in html and "Draft deal" not in html
+
+
+def test_sitemap_lists_public_agreements_only(client):
+    public = AgreementFactory(status="in_force")
+    draft = AgreementFactory(status="draft")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/ru/agreements/{public.slug}/</loc>" in xml
+    assert f"/agreements/{draft.slug}/" not in xml
