@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from events.models import Event
+
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
 LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
@@ -23,6 +25,10 @@ class HomeView(TemplateView):
             NewsArticle.objects.published()
             .order_by("-is_featured", "-publish_at", "-pk")
             .prefetch_related(LIST_SECTORS)[:4]
+        )
+        # Events app: the next upcoming events.
+        context["upcoming_events"] = (
+            Event.objects.filter(status=Event.Status.PUBLISHED).upcoming().with_seat_counts()[:3]
         )
         return context
 
