@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from portal.text import render_markdown
 
@@ -15,8 +16,6 @@ PRODID = "-//Business Centre Portal//Events//EN"
 
 
 def _plain_text(markdown_text: str) -> str:
-    from django.utils.html import strip_tags
-
     return strip_tags(str(render_markdown(markdown_text))).strip()
 
 
