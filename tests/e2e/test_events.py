@@ -58,3 +58,28 @@ def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
     assert waiting.status == Registration.Status.CONFIRMED
     promoted = [m for m in mail.outbox if m.to == ["next@example.org"]]
     assert promoted[-1].subject.startswith("A seat is now yours")
+
+
+def test_staff_checks_people_in_on_a_phone(live_server, page, screenshot, django_user_model):
+    django_user_model.objects.create_superuser("door", "door@example.org", "door-password-1")
+    event = EventFactory(title="Door test", capacity=5)
+    RegistrationFactory(event=event, full_name="Leyla Aliyeva", organisation="Baku Port")
+    RegistrationFactory(event=event, full_name="Pavel Orlov", organisation="Volga Trade")
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{live_server.url}/en/events/{event.slug}/check-in/")
+    page.wait_for_url("**/admin/login/**")
+    page.get_by_label("Username").fill("door")
+    page.get_by_label("Password").fill("door-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/en/events/{event.slug}/check-in/")
+
+    page.get_by_label("Search by name, email or organisation").fill("baku")
+    page.get_by_role("button", name="Search").click()
+    assert "Pavel Orlov" not in page.locator("main").inner_text()
+    page.get_by_role("button", name="Check in Leyla Aliyeva").click()
+    page.get_by_text("Checked in at").wait_for()
+    assert page.locator("[data-count=checked_in]").inner_text() == "1"
+    screenshot("check-in", phone=True)
+    page.get_by_role("button", name="Undo Leyla Aliyeva").click()
+    page.get_by_role("button", name="Check in Leyla Aliyeva").wait_for()
+    assert Registration.objects.filter(checked_in_at__isnull=False).count() == 0
