@@ -1,8 +1,25 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "events"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="events/coming_soon.html"), name="list"),
+    path("", views.EventListView.as_view(), name="list"),
+    path("calendar.ics", views.events_calendar, name="calendar"),
+    path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
+    path("<slug:slug>/calendar.ics", views.event_calendar, name="event-calendar"),
+    path("<slug:slug>/register/", views.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/register/done/", views.RegisteredView.as_view(), name="registered"),
+    path("<slug:slug>/lost-link/", views.LostLinkView.as_view(), name="lost-link"),
+    path("<slug:slug>/check-in/", views.CheckInView.as_view(), name="check-in"),
+    path("<slug:slug>/check-in/walk-in/", views.WalkInView.as_view(), name="walk-in"),
+    path(
+        "<slug:slug>/check-in/counts.json",
+        views.CheckInCountsView.as_view(),
+        name="check-in-counts",
+    ),
+    path(
+        "<slug:slug>/check-in/<int:pk>/", views.CheckInToggleView.as_view(), name="check-in-toggle"
+    ),
 ]

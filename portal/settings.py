@@ -235,3 +235,6 @@ LOGGING = {
 
 # How many items a public list shows per page.
 NEWS_PER_PAGE = 10
+
+# Events: the site's public address, for links in emails and calendar files.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")

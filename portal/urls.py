@@ -26,6 +26,7 @@ urlpatterns = [
         path("", include((site_patterns, "portal"))),
         path("agreements/", include("agreements.urls")),
         path("events/", include("events.urls")),
+        path("registrations/", include("events.registration_urls")),
     ),
 ]
 

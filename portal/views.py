@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from agreements.models import Agreement
+from events.models import Event
 
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
@@ -29,6 +30,10 @@ class HomeView(TemplateView):
         )
         # Agreements section (templates/agreements/home_section.html).
         context["agreements_in_force"] = Agreement.objects.in_force().with_progress()[:6]
+        # Events app: the next upcoming events.
+        context["upcoming_events"] = (
+            Event.objects.filter(status=Event.Status.PUBLISHED).upcoming().with_seat_counts()[:3]
+        )
         return context
 
 

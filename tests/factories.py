@@ -3,6 +3,15 @@ import datetime
 import factory
 from django.utils import timezone
 
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    Measure,
+    Party,
+    ProgressReport,
+    Signatory,
+)
+from events.models import Event, Registration
 from portal.models import NewsArticle, Sector
 
 
@@ -34,14 +43,6 @@ class NewsArticleFactory(factory.django.DjangoModelFactory):
 
 
 # ---- agreements ----
-from agreements.models import (  # noqa: E402
-    Agreement,
-    AgreementDocument,
-    Measure,
-    Party,
-    ProgressReport,
-    Signatory,
-)
 
 
 class PartyFactory(factory.django.DjangoModelFactory):
@@ -114,3 +115,41 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
 
     measure = factory.SubFactory(MeasureFactory)
     text = "Work goes on."
+
+
+# ---- events ----
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    description = "What happens at the event."
+    status = Event.Status.PUBLISHED
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=3))
+    time_zone = "Europe/Astrakhan"
+    venue_name = "Business Centre"
+    venue_address = "1 Example Street"
+    capacity = 10
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    organisation = "Example LLC"
+    position = "Manager"
+    consent = True
+    status = Registration.Status.CONFIRMED

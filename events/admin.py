@@ -1,0 +1,378 @@
+import csv
+import io
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .emails import deliver_outbox_email
+from .models import Event, OutboxEmail, Registration
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "starts_at",
+        "kind",
+        "status",
+        "capacity",
+        "confirmed",
+        "waiting",
+        "cancelled",
+        "checked_in",
+        "check_in_link",
+    ]
+    list_filter = ["status", "kind", "sectors", "starts_at"]
+    search_fields = ["title", "title_ru", "title_az", "venue_name"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["sectors", "related_news"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
+        (_("Russian"), {"fields": ["title_ru", "description_ru"]}),
+        (_("Azerbaijani"), {"fields": ["title_az", "description_az"]}),
+        (
+            _("Time and place"),
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "time_zone",
+                    "venue_name",
+                    "venue_address",
+                    "online_url",
+                ]
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "waiting_list_enabled",
+                    "approval_required",
+                ]
+            },
+        ),
+        (_("Image"), {"fields": ["image", "image_alt"]}),
+        (_("Related"), {"fields": ["organisers", "sectors", "related_news"]}),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_seat_counts()
+
+    @admin.display(description=_("confirmed"), ordering="n_confirmed")
+    def confirmed(self, event):
+        return event.n_confirmed
+
+    @admin.display(description=_("waiting"), ordering="n_waiting")
+    def waiting(self, event):
+        return event.n_waiting
+
+    @admin.display(description=_("cancelled"), ordering="n_cancelled")
+    def cancelled(self, event):
+        return event.n_cancelled
+
+    @admin.display(description=_("checked in"), ordering="n_checked_in")
+    def checked_in(self, event):
+        return event.n_checked_in
+
+    @admin.display(description=_("check-in"))
+    def check_in_link(self, event):
+        url = reverse("events:check-in", kwargs={"slug": event.slug})
+        return format_html('<a href="{}">{}</a>', url, _("open"))
+
+    def save_model(self, request, obj, form, change):
+        previous = Event.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        count = services.notify_event_changed(event=obj, previous=previous)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d registrant is emailed about the change.",
+                    "%d registrants are emailed about the change.",
+                    count,
+                )
+                % count,
+                messages.INFO,
+            )
+        if previous is not None and obj.capacity != previous.capacity:
+            promoted = services.promote_from_waiting_list(event=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d person moved from the waiting list to confirmed.",
+                        "%d people moved from the waiting list to confirmed.",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                    messages.INFO,
+                )
+
+
+CSV_COLUMNS = [
+    ("event", _("Event")),
+    ("full_name", _("Full name")),
+    ("email", _("Email")),
+    ("organisation", _("Organisation")),
+    ("position", _("Position")),
+    ("phone", _("Phone")),
+    ("status", _("Status")),
+    ("language", _("Language")),
+    ("created_at", _("Registered")),
+    ("checked_in_at", _("Checked in")),
+    ("is_walk_in", _("Walk-in")),
+]
+
+
+def registrations_csv(registrations) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel shows Cyrillic and Azerbaijani letters."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(label) for _field, label in CSV_COLUMNS])
+    for registration in registrations:
+        row = []
+        for field, _label in CSV_COLUMNS:
+            if field == "status":
+                value = registration.get_status_display()
+            elif field == "event":
+                value = registration.event.title
+            elif field in ("created_at", "checked_in_at"):
+                moment = getattr(registration, field)
+                value = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+            elif field == "is_walk_in":
+                value = "1" if registration.is_walk_in else ""
+            else:
+                value = getattr(registration, field)
+            row.append(_spreadsheet_safe(str(value)))
+        writer.writerow(row)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "email",
+        "organisation",
+        "event",
+        "status",
+        "created_at",
+        "checked_in_at",
+    ]
+    list_filter = ["status", "event", "language", CheckedInFilter, "is_walk_in"]
+    search_fields = ["full_name", "email", "organisation", "position"]
+    list_select_related = ["event"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "event",
+        "status",
+        "language",
+        "consent",
+        "consent_at",
+        "is_walk_in",
+        "checked_in_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+        "registrant_page",
+    ]
+    fields = [
+        "event",
+        "status",
+        "full_name",
+        "email",
+        "organisation",
+        "position",
+        "phone",
+        "language",
+        "consent",
+        "consent_at",
+        "is_walk_in",
+        "checked_in_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+        "registrant_page",
+    ]
+    actions = [
+        "confirm_from_waiting_list",
+        "approve",
+        "decline",
+        "cancel",
+        "resend_confirmation",
+        "export_csv",
+    ]
+
+    def has_add_permission(self, request):
+        # Registrations come through the public form or the check-in page, which
+        # enforce capacity; the admin changes them only through the actions.
+        return False
+
+    @admin.display(description=_("registrant's page"))
+    def registrant_page(self, registration):
+        url = registration.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, _("open"))
+
+    def _run(self, request, queryset, service, done_message):
+        done = 0
+        for registration in queryset.select_related("event"):
+            try:
+                service(registration=registration)
+            except services.RegistrationError as error:
+                self.message_user(request, f"{registration}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
+    def confirm_from_waiting_list(self, request, queryset):
+        self._run(
+            request,
+            queryset.order_by("created_at", "pk"),
+            services.confirm_from_waiting_list,
+            lambda n: ngettext("%d registration confirmed.", "%d registrations confirmed.", n) % n,
+        )
+
+    @admin.action(
+        description=_("Approve (registrations awaiting approval)"), permissions=["change"]
+    )
+    def approve(self, request, queryset):
+        self._run(
+            request,
+            queryset.order_by("created_at", "pk"),
+            services.approve_registration,
+            lambda n: ngettext("%d registration approved.", "%d registrations approved.", n) % n,
+        )
+
+    @admin.action(description=_("Decline"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.decline_registration,
+            lambda n: ngettext("%d registration declined.", "%d registrations declined.", n) % n,
+        )
+
+    @admin.action(
+        description=_("Cancel (frees the seat for the waiting list)"), permissions=["change"]
+    )
+    def cancel(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.cancel_registration,
+            lambda n: ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n,
+        )
+
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
+    def resend_confirmation(self, request, queryset):
+        self._run(
+            request,
+            queryset.exclude(email=""),
+            services.resend_confirmation,
+            lambda n: ngettext("%d email queued.", "%d emails queued.", n) % n,
+        )
+
+    @admin.action(description=_("Export to CSV (Excel)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        registrations = queryset.select_related("event").order_by("event", "full_name", "pk")
+        response = HttpResponse(
+            registrations_csv(registrations), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"registrations-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("undelivered", _("Not delivered")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "undelivered":
+            return queryset.exclude(status=OutboxEmail.Status.SENT)
+        if self.value() == "sent":
+            return queryset.filter(status=OutboxEmail.Status.SENT)
+        return queryset
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
+    list_filter = [DeliveryFilter, "status", "language"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    readonly_fields = [
+        "to",
+        "subject",
+        "body",
+        "language",
+        "registration",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    ]
+    exclude = ["html", "attachments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def error(self, email):
+        return email.last_error[:80]
+
+    @admin.action(description=_("Try to send again now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        pks = list(queryset.exclude(status=OutboxEmail.Status.SENT).values_list("pk", flat=True))
+        OutboxEmail.objects.filter(pk__in=pks).update(
+            status=OutboxEmail.Status.QUEUED, next_attempt_at=timezone.now()
+        )
+        sent = sum(deliver_outbox_email(pk) for pk in pks)
+        self.message_user(
+            request,
+            ngettext("%d email sent.", "%d emails sent.", sent) % sent
+            + " "
+            + ngettext("%d still waits.", "%d still wait.", len(pks) - sent) % (len(pks) - sent),
+            messages.INFO,
+        )

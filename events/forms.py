@@ -1,0 +1,80 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration
+
+
+class RegistrationForm(forms.ModelForm):
+    # A field people never see; bots that fill every field give themselves away.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data for this event."),
+        required=True,
+        error_messages={"required": _("Please agree to the processing of your personal data.")},
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["full_name", "email", "organisation", "position", "phone", "consent"]
+        help_texts = {
+            "email": _("We send the confirmation and your personal link here."),
+            "phone": _("Optional. Only for urgent changes to the event."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["organisation"].required = True
+        self.fields["position"].required = True
+        privacy_url = reverse("portal:page", args=["privacy"])
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">{}</a>', privacy_url, _("Read the privacy policy")
+        )
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self.Meta.fields, Div("website", css_class="hp-field", aria_hidden="true")
+        )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        allowed = set("0123456789+-() ")
+        if phone and (not set(phone) <= allowed or sum(c.isdigit() for c in phone) < 5):
+            raise forms.ValidationError(_("Enter a phone number of digits, spaces, + - ( )."))
+        return phone
+
+
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class WalkInForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,54 @@
+"""iCalendar (RFC 5545) files for events. They never contain personal data."""
+
+import datetime
+from collections.abc import Iterable
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from portal.text import render_markdown
+
+from .models import Event
+
+PRODID = "-//Business Centre Portal//Events//EN"
+
+
+def _plain_text(markdown_text: str) -> str:
+    return strip_tags(str(render_markdown(markdown_text))).strip()
+
+
+def event_component(event: Event, *, base_url: str) -> icalendar.Event:
+    vevent = icalendar.Event()
+    host = base_url.split("://", 1)[-1].strip("/").split("/")[0] or "localhost"
+    vevent.add("uid", f"event-{event.pk}@{host}")
+    vevent.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    vevent.add("dtstart", event.starts_at.astimezone(event.zone))
+    vevent.add("dtend", event.ends_at.astimezone(event.zone))
+    vevent.add("summary", event.translated("title"))
+    url = base_url.rstrip("/") + event.get_absolute_url()
+    vevent.add("url", url)
+    location = event.place or event.online_url
+    if location:
+        vevent.add("location", location)
+    description = _plain_text(event.translated("description"))
+    if event.online_url:
+        description = f"{description}\n\n{event.online_url}".strip()
+    vevent.add("description", f"{description}\n\n{url}".strip())
+    vevent.add("sequence", event.sequence)
+    vevent.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+    return vevent
+
+
+def build_calendar(events: Iterable[Event], *, base_url: str | None = None) -> bytes:
+    base_url = base_url or settings.PORTAL_BASE_URL
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    for event in events:
+        calendar.add_component(event_component(event, base_url=base_url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

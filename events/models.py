@@ -1,0 +1,412 @@
+"""Events, registrations and the outbox of emails about them."""
+
+import datetime
+import secrets
+import uuid
+import zoneinfo
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import NewsArticle, Sector, Translated
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def image_upload_to(instance: "Event", filename: str) -> str:
+    # Generated names: an uploaded name never decides where a file lands.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"events/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self) -> "EventQuerySet":
+        """Visible to the public: published or cancelled (cancelled ones carry a banner)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now: datetime.datetime | None = None) -> "EventQuerySet":
+        """Not over yet, soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now: datetime.datetime | None = None) -> "EventQuerySet":
+        """Over, most recent first."""
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+    def with_seat_counts(self) -> "EventQuerySet":
+        """Adds n_confirmed, n_waiting, n_pending, n_cancelled and n_checked_in."""
+        status = Registration.Status
+        return self.annotate(
+            n_confirmed=Count("registrations", filter=Q(registrations__status=status.CONFIRMED)),
+            n_waiting=Count("registrations", filter=Q(registrations__status=status.WAITING)),
+            n_pending=Count("registrations", filter=Q(registrations__status=status.PENDING)),
+            n_cancelled=Count("registrations", filter=Q(registrations__status=status.CANCELLED)),
+            n_checked_in=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=status.CONFIRMED,
+                    registrations__checked_in_at__isnull=False,
+                ),
+            ),
+        )
+
+
+class Event(Translated, models.Model):
+    class Kind(models.TextChoices):
+        FORUM = "forum", _("Forum")
+        BUSINESS_MISSION = "business-mission", _("Business mission")
+        EXHIBITION = "exhibition", _("Exhibition")
+        SEMINAR = "seminar", _("Seminar")
+        B2B = "b2b", _("B2B meetings")
+        OPENING = "opening", _("Opening")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class RegistrationState(models.TextChoices):
+        OPEN = "open", _("Registration open")
+        WAITING_LIST = "waiting-list", _("Waiting list")
+        FULL = "full", _("Fully booked")
+        NOT_YET_OPEN = "not-yet-open", _("Registration not open yet")
+        CLOSED = "closed", _("Registration closed")
+        CANCELLED = "cancelled", _("Event cancelled")
+        UNAVAILABLE = "unavailable", _("Registration unavailable")
+
+    title = models.CharField(_("title (English)"), max_length=250)
+    title_ru = models.CharField(_("title (Russian)"), max_length=250, blank=True)
+    title_az = models.CharField(_("title (Azerbaijani)"), max_length=250, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=250,
+        unique=True,
+        help_text=_("The event's address; filled from the title. Avoid changing it once public."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.FORUM)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"), db_index=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default=settings.TIME_ZONE,
+        help_text=_("Where the event takes place; times are shown in this zone."),
+    )
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    online_url = models.URLField(
+        _("online link"), blank=True, help_text=_("For online or hybrid events.")
+    )
+    description = models.TextField(_("description (English)"), help_text=_("Markdown."))
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_az = models.TextField(_("description (Azerbaijani)"), blank=True)
+    image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    organisers = models.CharField(
+        _("organisers and partners"),
+        max_length=500,
+        blank=True,
+        help_text=_("Names separated by commas."),
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="events"
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Seats available. Leave empty for unlimited."),
+    )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to open registration as soon as the event is published."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close registration when the event starts."),
+    )
+    waiting_list_enabled = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When the event is full, further registrants join a waiting list."),
+    )
+    approval_required = models.BooleanField(
+        _("approval required"),
+        default=False,
+        help_text=_("Registrations wait for staff to approve or decline them."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    related_news = models.ManyToManyField(
+        NewsArticle, verbose_name=_("related news"), blank=True, related_name="events"
+    )
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on each change of time or place so calendars update the entry."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="events_event_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.translated("title")
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The event cannot end before it starts.")
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def time_zone_label(self) -> str:
+        """E.g. "Europe/Astrakhan (UTC+04:00)"."""
+        offset = self.starts_at.astimezone(self.zone).strftime("%z")
+        return f"{self.time_zone} (UTC{offset[:3]}:{offset[3:]})"
+
+    @property
+    def closes_at(self) -> datetime.datetime:
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.venue_name
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.venue_name, self.venue_address) if part)
+
+    def _count(self, annotation: str, status: str) -> int:
+        if annotation in self.__dict__:
+            return self.__dict__[annotation]
+        return self.registrations.filter(status=status).count()
+
+    @property
+    def confirmed_count(self) -> int:
+        return self._count("n_confirmed", Registration.Status.CONFIRMED)
+
+    @property
+    def waiting_count(self) -> int:
+        return self._count("n_waiting", Registration.Status.WAITING)
+
+    @property
+    def seats_left(self) -> int | None:
+        """None when the capacity is unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    def registration_state(self, now: datetime.datetime | None = None) -> str:
+        """Whether a visitor can register right now, and with what outcome."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return self.RegistrationState.CANCELLED
+        if self.status != self.Status.PUBLISHED:
+            return self.RegistrationState.UNAVAILABLE
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return self.RegistrationState.NOT_YET_OPEN
+        if now >= self.closes_at:
+            return self.RegistrationState.CLOSED
+        if self.seats_left == 0 and not self.approval_required:
+            if self.waiting_list_enabled:
+                return self.RegistrationState.WAITING_LIST
+            return self.RegistrationState.FULL
+        return self.RegistrationState.OPEN
+
+    @property
+    def current_registration_state(self) -> str:
+        return self.registration_state()
+
+    @property
+    def accepts_registrations(self) -> bool:
+        return self.current_registration_state in (
+            self.RegistrationState.OPEN,
+            self.RegistrationState.WAITING_LIST,
+        )
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> "RegistrationQuerySet":
+        """Registrations that hold a seat or a place in a queue."""
+        return self.filter(status__in=Registration.ACTIVE_STATUSES)
+
+    def waiting_in_order(self) -> "RegistrationQuerySet":
+        """The waiting list, first come first served."""
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        PENDING = "pending", _("Awaiting approval")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.PENDING)
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent = models.BooleanField(_("consent to data processing"), default=False)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.CONFIRMED, db_index=True
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=["confirmed", "waiting", "pending"]) & ~Q(email=""),
+                name="events_registration_one_active_per_email",
+                violation_error_message=_("This email is already registered for the event."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.event}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:detail", kwargs={"token": self.token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def due(self, now: datetime.datetime | None = None) -> "OutboxEmailQuerySet":
+        """Queued emails whose next attempt has come, oldest first."""
+        return self.filter(
+            status=OutboxEmail.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
+        ).order_by("next_attempt_at", "pk")
+
+
+class OutboxEmail(models.Model):
+    """An email written in the same transaction as the change it reports, sent after commit."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(
+        _("attachments"), default=list, blank=True, help_text=_("Calendar files only.")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="events_outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

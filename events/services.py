@@ -1,0 +1,339 @@
+"""The rules of registration: seats, the waiting list, approval, cancellation and check-in.
+
+Every change goes through these functions: the public views, the admin, the check-in page
+and the management commands all call them. Capacity is enforced by locking the event row
+(``select_for_update``; SQLite takes its write lock when the transaction begins) before
+counting, and a database constraint backs up "one active registration per email".
+"""
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .emails import queue_registration_email
+from .models import Event, Registration
+
+Status = Registration.Status
+State = Event.RegistrationState
+
+
+class RegistrationError(Exception):
+    """A registration rule refused the change; ``message`` is shown to the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool
+
+
+REFUSALS = {
+    State.CANCELLED: _("This event has been cancelled, so it takes no registrations."),
+    State.UNAVAILABLE: _("Registration for this event is not available."),
+    State.NOT_YET_OPEN: _("Registration for this event has not opened yet."),
+    State.CLOSED: _("Registration for this event is closed."),
+    State.FULL: _("Sorry, the event is fully booked and has no waiting list."),
+}
+
+
+def _locked_event(event: Event, *, lock: bool = True) -> Event:
+    events = Event.objects.select_for_update() if lock else Event.objects
+    return events.get(pk=event.pk)
+
+
+def _find_active(event: Event, email: str) -> Registration | None:
+    return event.registrations.active().filter(email__iexact=email).first()
+
+
+def register_attendee(
+    *,
+    event: Event,
+    full_name: str,
+    email: str,
+    organisation: str = "",
+    position: str = "",
+    phone: str = "",
+    consent: bool,
+    language: str = "en",
+    now: datetime.datetime | None = None,
+) -> RegistrationResult:
+    """Register a person: confirmed while seats remain, else waiting (if the event has a
+    waiting list), or pending when the event needs approval.
+
+    Refused (RegistrationError) without consent, outside the registration window, for a
+    cancelled or unpublished event, and when full without a waiting list. Registering
+    again with the same email (any letter case) returns the existing active registration.
+    """
+    return _register(
+        event=event,
+        full_name=full_name,
+        email=email,
+        organisation=organisation,
+        position=position,
+        phone=phone,
+        consent=consent,
+        language=language,
+        now=now,
+        lock=True,
+    )
+
+
+def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause=0.0, **fields):
+    # lock=False and pause exist only so that a test can show the race the lock prevents.
+    email = email.strip()
+    if not consent:
+        raise RegistrationError(_("Please agree to the processing of your personal data."))
+    if not email:
+        raise RegistrationError(_("Please enter your email address."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event, lock=lock)
+        existing = _find_active(event, email)
+        if existing is not None:
+            return RegistrationResult(existing, created=False)
+        state = event.registration_state(now)
+        if state in REFUSALS:
+            raise RegistrationError(REFUSALS[state])
+        if event.approval_required:
+            status = Status.PENDING
+        elif state == State.WAITING_LIST:
+            status = Status.WAITING
+        else:
+            status = Status.CONFIRMED
+        if pause:
+            time.sleep(pause)
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=event,
+                    email=email,
+                    consent=True,
+                    consent_at=now,
+                    status=status,
+                    created_at=now,
+                    **fields,
+                )
+        except IntegrityError:
+            # The constraint caught a simultaneous duplicate: show the one that won.
+            existing = _find_active(event, email)
+            if existing is None:
+                raise
+            return RegistrationResult(existing, created=False)
+        queue_registration_email(registration, status)
+    return RegistrationResult(registration, created=True)
+
+
+def promote_from_waiting_list(*, event: Event) -> list[Registration]:
+    """Give free seats to the waiting list, first come first served; email each person."""
+    promoted = []
+    with transaction.atomic():
+        event = _locked_event(event)
+        if event.status != Event.Status.PUBLISHED or event.is_past:
+            return promoted
+        seats = event.seats_left
+        waiting = event.registrations.waiting_in_order()
+        if seats is not None:
+            waiting = waiting[:seats]
+        for registration in waiting:
+            registration.status = Status.CONFIRMED
+            registration.save(update_fields=["status", "updated_at"])
+            queue_registration_email(registration, "promoted")
+            promoted.append(registration)
+    return promoted
+
+
+def cancel_registration(*, registration: Registration) -> list[Registration]:
+    """Cancel an active registration. A freed seat goes to the first person waiting.
+
+    Returns the registrations promoted from the waiting list. Cancelling twice is harmless.
+    """
+    with transaction.atomic():
+        _locked_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_active:
+            return []
+        held_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        queue_registration_email(registration, "cancelled")
+        return promote_from_waiting_list(event=registration.event) if held_seat else []
+
+
+def _seat_for(registration: Registration, *, refusal) -> Registration:
+    """Confirm a waiting or pending registration if a seat is free (caller holds the lock)."""
+    event = registration.event
+    if event.seats_left == 0:
+        raise RegistrationError(refusal)
+    registration.status = Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    queue_registration_email(registration, "confirmed")
+    return registration
+
+
+def approve_registration(*, registration: Registration) -> Registration:
+    """Staff approve a pending registration: confirmed if a seat is free, otherwise
+    waiting when the event has a waiting list. The registrant is emailed."""
+    with transaction.atomic():
+        event = _locked_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        if registration.status != Status.PENDING:
+            raise RegistrationError(_("Only registrations awaiting approval can be approved."))
+        if event.seats_left == 0 and event.waiting_list_enabled:
+            registration.status = Status.WAITING
+            registration.save(update_fields=["status", "updated_at"])
+            queue_registration_email(registration, "waiting")
+            return registration
+        return _seat_for(registration, refusal=_("No seats are left. Raise the capacity first."))
+
+
+def decline_registration(*, registration: Registration) -> Registration:
+    """Staff decline a pending or waiting registration; the registrant is emailed."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status not in (Status.PENDING, Status.WAITING):
+            raise RegistrationError(_("Only pending or waiting registrations can be declined."))
+        registration.status = Status.DECLINED
+        registration.save(update_fields=["status", "updated_at"])
+        queue_registration_email(registration, "declined")
+    return registration
+
+
+def confirm_from_waiting_list(*, registration: Registration) -> Registration:
+    """Staff give a seat to a particular person on the waiting list (if a seat is free)."""
+    with transaction.atomic():
+        event = _locked_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        if registration.status != Status.WAITING:
+            raise RegistrationError(_("Only registrations on the waiting list can be confirmed."))
+        if event.seats_left == 0:
+            raise RegistrationError(_("No seats are left. Raise the capacity first."))
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        queue_registration_email(registration, "promoted")
+    return registration
+
+
+def resend_confirmation(*, registration: Registration) -> None:
+    """Send the registrant their current status and link again."""
+    with transaction.atomic():
+        queue_registration_email(registration, "link")
+
+
+def resend_registration_link(*, event: Event, email: str) -> bool:
+    """Email the registrant's link if the address has an active registration.
+
+    The caller must answer the same either way, so nobody learns who is registered.
+    """
+    registration = _find_active(event, email.strip())
+    if registration is None:
+        return False
+    resend_confirmation(registration=registration)
+    return True
+
+
+def check_in(*, registration: Registration) -> Registration:
+    """Mark a confirmed registrant as arrived (a second tap changes nothing)."""
+    if registration.status != Status.CONFIRMED:
+        raise RegistrationError(_("Only confirmed registrations can be checked in."))
+    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=timezone.now()
+    )
+    registration.refresh_from_db(fields=["checked_in_at"])
+    return registration
+
+
+def undo_check_in(*, registration: Registration) -> Registration:
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
+    registration.checked_in_at = None
+    return registration
+
+
+def add_walk_in(
+    *,
+    event: Event,
+    full_name: str,
+    organisation: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Registration:
+    """Register and check in someone who came without registering, if a seat is free."""
+    email = email.strip()
+    with transaction.atomic():
+        event = _locked_event(event)
+        if email and _find_active(event, email):
+            raise RegistrationError(_("This email is already registered for the event."))
+        if event.seats_left == 0:
+            raise RegistrationError(_("No seats are left. Raise the capacity first."))
+        now = timezone.now()
+        return Registration.objects.create(
+            event=event,
+            full_name=full_name,
+            organisation=organisation,
+            email=email,
+            phone=phone,
+            status=Status.CONFIRMED,
+            is_walk_in=True,
+            checked_in_at=now,
+            created_at=now,
+        )
+
+
+CHANGE_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_name", "venue_address", "online_url")
+
+
+def notify_event_changed(*, event: Event, previous: Event | None) -> int:
+    """After staff save an event: email confirmed, waiting and pending registrants if the
+    time or place changed or the event was cancelled. Compares with the event as it was
+    before the save, so a save without such a change sends nothing. Returns emails queued.
+    """
+    if previous is None:
+        return 0
+    became_cancelled = (
+        event.status == Event.Status.CANCELLED and previous.status != Event.Status.CANCELLED
+    )
+    changed = any(getattr(event, f) != getattr(previous, f) for f in CHANGE_FIELDS)
+    if not became_cancelled and not (changed and event.status == Event.Status.PUBLISHED):
+        return 0
+    kind = "event_cancelled" if became_cancelled else "event_changed"
+    count = 0
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(sequence=previous.sequence + 1)
+        event.sequence = previous.sequence + 1
+        for registration in event.registrations.active().exclude(email=""):
+            registration.event = event
+            queue_registration_email(registration, kind)
+            count += 1
+    return count
+
+
+def send_reminders(*, now: datetime.datetime | None = None, within=datetime.timedelta(hours=24)):
+    """Email each confirmed registrant once, when their event starts within a day."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        event__status=Event.Status.PUBLISHED,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + within,
+    ).exclude(email="")
+    sent = 0
+    for registration in due.select_related("event"):
+        with transaction.atomic():
+            # The conditional update makes "never twice" hold even for two cron runs at once.
+            claimed = Registration.objects.filter(
+                pk=registration.pk, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                queue_registration_email(registration, "reminder")
+                sent += 1
+    return sent

@@ -1,0 +1,341 @@
+import contextlib
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from portal.models import NewsArticle, Sector
+from portal.views import PaginatedListView
+
+from . import services
+from .forms import LostLinkForm, RegistrationForm, WalkInForm
+from .ics import build_calendar
+from .models import Event, Registration
+from .ratelimit import allow_submission
+
+LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
+SESSION_KEY = "events:last-registration"
+RATE_LIMITED = _(
+    "You have sent many forms in a short time. Please wait a few minutes and try again."
+)
+
+
+def public_events(request) -> "Event.objects":
+    events = Event.objects.with_seat_counts().prefetch_related(LIST_SECTORS)
+    return events if request.user.is_staff else events.public()
+
+
+class EventListView(PaginatedListView):
+    template_name = "events/event_list.html"
+    context_object_name = "events"
+    paginate_by = 12
+
+    def get(self, request, *args, **kwargs):
+        self.past = request.GET.get("when") == "past"
+        self.sectors = list(Sector.objects.all())
+        self.filters = self.get_filters()
+        return super().get(request, *args, **kwargs)
+
+    def get_filters(self) -> dict:
+        """The valid filters from the query string; anything invalid is ignored."""
+        filters = {}
+        sector_slug = self.request.GET.get("sector", "")
+        if sector_slug:
+            filters["sector"] = next((s for s in self.sectors if s.slug == sector_slug), None)
+        kind = self.request.GET.get("kind", "")
+        if kind in Event.Kind.values:
+            filters["kind"] = kind
+        month = self.request.GET.get("month", "")
+        with contextlib.suppress(ValueError):
+            filters["month"] = datetime.datetime.strptime(month, "%Y-%m").date()
+        return {key: value for key, value in filters.items() if value}
+
+    def base_queryset(self):
+        events = Event.objects.public()
+        return events.past() if self.past else events.upcoming()
+
+    def get_queryset(self):
+        events = self.base_queryset().with_seat_counts().prefetch_related(LIST_SECTORS)
+        if "sector" in self.filters:
+            events = events.filter(sectors=self.filters["sector"])
+        if "kind" in self.filters:
+            events = events.filter(kind=self.filters["kind"])
+        if "month" in self.filters:
+            month = self.filters["month"]
+            events = events.filter(starts_at__year=month.year, starts_at__month=month.month)
+        return events
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months = self.base_queryset().dates("starts_at", "month")
+        context.update(
+            past=self.past,
+            sectors=self.sectors,
+            kinds=Event.Kind.choices,
+            months=list(months),
+            filters=self.filters,
+        )
+        return context
+
+
+class EventMixin:
+    """Loads the event named in the URL; drafts are 404 except for staff."""
+
+    def get_event(self) -> Event:
+        if not hasattr(self, "event"):
+            self.event = get_object_or_404(public_events(self.request), slug=self.kwargs["slug"])
+        return self.event
+
+
+class EventDetailView(EventMixin, DetailView):
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_object(self, queryset=None):
+        return self.get_event()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
+        context["lost_link_form"] = LostLinkForm()
+        context["registration_state"] = event.current_registration_state
+        return context
+
+
+def event_calendar(request, slug: str):
+    """One event as an iCalendar file."""
+    event = get_object_or_404(public_events(request), slug=slug)
+    return calendar_response(build_calendar([event], base_url=base_url(request)), event.slug)
+
+
+def events_calendar(request):
+    """All upcoming events as one iCalendar file (also works as a subscription)."""
+    events = Event.objects.public().upcoming()
+    return calendar_response(build_calendar(events, base_url=base_url(request)), "events")
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/") if request else settings.PORTAL_BASE_URL
+
+
+def calendar_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+class RegisterView(EventMixin, FormView):
+    template_name = "events/register.html"
+    form_class = RegistrationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.get_event()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        event = self.get_event()
+        if not event.accepts_registrations:
+            return self.get(request, *args, **kwargs)
+        if not allow_submission(request, scope="register"):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, RATE_LIMITED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            result = services.register_attendee(
+                event=self.get_event(),
+                full_name=data["full_name"],
+                email=data["email"],
+                organisation=data["organisation"],
+                position=data["position"],
+                phone=data["phone"],
+                consent=data["consent"],
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        self.request.session[SESSION_KEY] = {
+            "registration": result.registration.pk,
+            "created": result.created,
+        }
+        return redirect("events:registered", slug=self.get_event().slug)
+
+
+class RegisteredView(EventMixin, TemplateView):
+    """The confirmation page after the form; the registration comes from the session."""
+
+    template_name = "events/registered.html"
+
+    def get(self, request, *args, **kwargs):
+        stored = request.session.get(SESSION_KEY) or {}
+        event = self.get_event()
+        self.registration = Registration.objects.filter(
+            pk=stored.get("registration"), event=event
+        ).first()
+        if self.registration is None:
+            return redirect(event)
+        self.created = stored.get("created", True)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(event=self.event, registration=self.registration, created=self.created)
+        return context
+
+
+class LostLinkView(EventMixin, FormView):
+    """Re-sends a registrant's link. Answers the same whether or not the email is known."""
+
+    form_class = LostLinkForm
+    template_name = "events/lost_link.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not allow_submission(request, scope="lost-link"):
+            messages.error(request, RATE_LIMITED)
+            return redirect(self.get_event())
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.get_event()
+        return context
+
+    def form_valid(self, form):
+        event = self.get_event()
+        services.resend_registration_link(event=event, email=form.cleaned_data["email"])
+        messages.info(
+            self.request,
+            _(
+                "If this address is registered for the event, we have sent the link to it. "
+                "Please check your inbox and spam folder."
+            ),
+        )
+        return redirect(event)
+
+
+class RegistrationDetailView(DetailView):
+    """The registrant's own page, reached only through the secret link in their email."""
+
+    template_name = "events/registration_detail.html"
+    context_object_name = "registration"
+    slug_field = "token"
+    slug_url_kwarg = "token"
+
+    def get_queryset(self):
+        return Registration.objects.select_related("event").exclude(event__status="draft")
+
+
+class CancelRegistrationView(View):
+    def post(self, request, token: str):
+        registration = get_object_or_404(
+            Registration.objects.select_related("event").exclude(event__status="draft"),
+            token=token,
+        )
+        if registration.is_active:
+            services.cancel_registration(registration=registration)
+            messages.success(
+                request, _("Your registration is cancelled. Thank you for telling us.")
+            )
+        return redirect(registration)
+
+
+class StaffOnlyMixin(UserPassesTestMixin):
+    """Anonymous visitors go to the login page; logged-in non-staff get 403."""
+
+    def test_func(self):
+        return self.request.user.is_active and self.request.user.is_staff
+
+
+class CheckInView(StaffOnlyMixin, TemplateView):
+    template_name = "events/check_in.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = get_object_or_404(Event.objects.with_seat_counts(), slug=self.kwargs["slug"])
+        query = self.request.GET.get("q", "").strip()[:100]
+        people = event.registrations.filter(status=Registration.Status.CONFIRMED).order_by(
+            "full_name", "pk"
+        )
+        if query:
+            people = people.filter(
+                Q(full_name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(organisation__icontains=query)
+            )
+        context.update(
+            event=event,
+            query=query,
+            people=people[:200],
+            walk_in_form=kwargs.get("walk_in_form") or WalkInForm(),
+        )
+        return context
+
+
+class CheckInToggleView(StaffOnlyMixin, View):
+    def post(self, request, slug: str, pk: int):
+        registration = get_object_or_404(Registration, pk=pk, event__slug=slug)
+        try:
+            if request.POST.get("action") == "undo":
+                services.undo_check_in(registration=registration)
+            else:
+                services.check_in(registration=registration)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        url = reverse("events:check-in", kwargs={"slug": slug})
+        query = request.POST.get("q", "").strip()[:100]
+        if query:
+            url += "?" + urlencode({"q": query})
+        return redirect(f"{url}#registration-{registration.pk}")
+
+
+class WalkInView(StaffOnlyMixin, View):
+    def post(self, request, slug: str):
+        event = get_object_or_404(Event, slug=slug)
+        form = WalkInForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.add_walk_in(event=event, **form.cleaned_data)
+            except services.RegistrationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("%(name)s is added and checked in.") % {"name": person.full_name}
+                )
+                return redirect("events:check-in", slug=slug)
+        view = CheckInView.as_view()
+        request.method = "GET"
+        return view(request, slug=slug, walk_in_form=form)
+
+
+class CheckInCountsView(StaffOnlyMixin, View):
+    """The live numbers for the check-in page's small script."""
+
+    def get(self, request, slug: str):
+        event = get_object_or_404(Event.objects.with_seat_counts(), slug=slug)
+        return JsonResponse(
+            {
+                "confirmed": event.n_confirmed,
+                "checked_in": event.n_checked_in,
+                "waiting": event.n_waiting,
+                "at": timezone.now().isoformat(),
+            }
+        )

@@ -1,0 +1,411 @@
+import datetime
+import socket
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from events import services
+from events.models import Event, OutboxEmail, Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+
+
+def register(event, email="ann@example.org", **kwargs):
+    fields = {
+        "full_name": "Ann Example",
+        "organisation": "Example LLC",
+        "position": "Director",
+        "consent": True,
+        "language": "en",
+    }
+    fields.update(kwargs)
+    return services.register_attendee(event=event, email=email, **fields)
+
+
+def fill(event, count, status=Status.CONFIRMED):
+    return RegistrationFactory.create_batch(count, event=event, status=status)
+
+
+# ---- outcomes -------------------------------------------------------------------------
+
+
+def test_confirmed_while_seats_remain():
+    event = EventFactory(capacity=2)
+    result = register(event)
+    assert result.created
+    assert result.registration.status == Status.CONFIRMED
+    assert result.registration.consent and result.registration.consent_at is not None
+    assert len(result.registration.token) >= 43
+
+
+def test_unlimited_capacity_always_confirms():
+    event = EventFactory(capacity=None)
+    fill(event, 50)
+    assert register(event).registration.status == Status.CONFIRMED
+
+
+def test_last_seat_is_confirmed_and_the_next_person_waits():
+    event = EventFactory(capacity=1)
+    assert register(event, "first@example.org").registration.status == Status.CONFIRMED
+    assert register(event, "second@example.org").registration.status == Status.WAITING
+    assert event.registrations.filter(status=Status.CONFIRMED).count() == 1
+
+
+def test_capacity_zero_goes_straight_to_the_waiting_list():
+    event = EventFactory(capacity=0)
+    assert register(event).registration.status == Status.WAITING
+
+
+def test_full_without_waiting_list_is_refused():
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    fill(event, 1)
+    with pytest.raises(services.RegistrationError) as error:
+        register(event)
+    assert "fully booked" in str(error.value.message)
+    assert event.registrations.count() == 1
+
+
+def test_approval_required_gives_pending_and_approval_confirms_with_email(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=5, approval_required=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(event).registration
+    assert registration.status == Status.PENDING
+    assert "We received your registration" in mail.outbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_registration(registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert "confirmed" in mail.outbox[-1].subject
+
+
+def test_approval_when_full_puts_the_person_on_the_waiting_list():
+    event = EventFactory(capacity=1, approval_required=True)
+    fill(event, 1)
+    registration = register(event).registration
+    services.approve_registration(registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.WAITING
+
+
+def test_decline_emails_the_registrant(django_capture_on_commit_callbacks):
+    event = EventFactory(approval_required=True)
+    registration = register(event).registration
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_registration(registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.DECLINED
+    assert "not accepted" in mail.outbox[-1].subject
+    with pytest.raises(services.RegistrationError):
+        services.approve_registration(registration=registration)
+
+
+@pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.DRAFT])
+def test_cancelled_and_draft_events_take_no_registrations(status):
+    event = EventFactory(status=status)
+    with pytest.raises(services.RegistrationError):
+        register(event)
+    assert not Registration.objects.exists()
+
+
+def test_consent_is_required():
+    with pytest.raises(services.RegistrationError):
+        register(EventFactory(), consent=False)
+    assert not Registration.objects.exists()
+
+
+# ---- the registration window --------------------------------------------------------
+
+
+def test_window_edges():
+    now = timezone.now()
+    event = EventFactory(
+        registration_opens_at=now,
+        registration_closes_at=now + datetime.timedelta(hours=1),
+    )
+    before = now - datetime.timedelta(microseconds=1)
+    with pytest.raises(services.RegistrationError, match="not opened"):
+        register(event, now=before)
+    assert register(event, "a@example.org", now=now).created  # opens exactly now
+    last_moment = event.registration_closes_at - datetime.timedelta(microseconds=1)
+    assert register(event, "b@example.org", now=last_moment).created
+    with pytest.raises(services.RegistrationError, match="closed"):
+        register(event, "c@example.org", now=event.registration_closes_at)
+    assert event.registrations.count() == 2
+
+
+def test_registration_closes_at_the_start_by_default():
+    event = EventFactory()
+    assert event.registration_closes_at is None
+    with pytest.raises(services.RegistrationError, match="closed"):
+        register(event, now=event.starts_at)
+    assert register(event, now=event.starts_at - datetime.timedelta(seconds=1)).created
+
+
+# ---- duplicates ------------------------------------------------------------------------
+
+
+def test_same_email_in_other_letter_case_returns_the_existing_registration():
+    event = EventFactory(capacity=1)
+    first = register(event, "Ann@Example.org").registration
+    again = register(event, "  ann@EXAMPLE.ORG ")
+    assert not again.created
+    assert again.registration == first
+    assert event.registrations.count() == 1
+
+
+def test_waiting_person_registering_again_sees_waiting_status():
+    event = EventFactory(capacity=0)
+    register(event)
+    assert register(event).registration.status == Status.WAITING
+
+
+def test_database_rejects_a_second_active_registration_for_one_email():
+    event = EventFactory()
+    RegistrationFactory(event=event, email="ann@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(event=event, email="ANN@example.org", status=Status.WAITING)
+    # A cancelled one does not count, and neither does another event.
+    RegistrationFactory(event=event, email="ANN@example.org", status=Status.CANCELLED)
+    RegistrationFactory(event=EventFactory(), email="ann@example.org")
+
+
+def test_after_cancelling_the_person_can_register_again():
+    event = EventFactory()
+    first = register(event).registration
+    services.cancel_registration(registration=first)
+    second = register(event)
+    assert second.created and second.registration != first
+
+
+# ---- cancellation and promotion -----------------------------------------------------
+
+
+def test_cancel_frees_the_seat_for_the_first_person_waiting(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    holder = register(event, "holder@example.org").registration
+    first_waiting = register(event, "first@example.org", language="ru").registration
+    second_waiting = register(event, "second@example.org").registration
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.cancel_registration(registration=holder)
+    assert promoted == [first_waiting]
+    statuses = dict(event.registrations.values_list("email", "status"))
+    assert statuses == {
+        "holder@example.org": Status.CANCELLED,
+        "first@example.org": Status.CONFIRMED,
+        "second@example.org": Status.WAITING,
+    }
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"holder@example.org", "first@example.org"}
+    assert by_recipient["first@example.org"].subject.startswith("Место ваше")
+    assert second_waiting.pk not in [r.pk for r in promoted]
+
+
+def test_cancelling_a_waiting_registration_promotes_nobody():
+    event = EventFactory(capacity=1)
+    register(event, "holder@example.org")
+    waiting = register(event, "w1@example.org").registration
+    register(event, "w2@example.org")
+    assert services.cancel_registration(registration=waiting) == []
+    assert event.registrations.filter(status=Status.CONFIRMED).count() == 1
+
+
+def test_cancelling_twice_is_harmless():
+    registration = register(EventFactory()).registration
+    services.cancel_registration(registration=registration)
+    assert services.cancel_registration(registration=registration) == []
+    assert OutboxEmail.objects.filter(subject__contains="cancelled").count() == 1
+
+
+def test_staff_confirm_from_waiting_list_needs_a_free_seat():
+    event = EventFactory(capacity=1)
+    holder = register(event, "holder@example.org").registration
+    waiting = register(event, "w@example.org").registration
+    with pytest.raises(services.RegistrationError):
+        services.confirm_from_waiting_list(registration=waiting)
+    Registration.objects.filter(pk=holder.pk).update(status=Status.CANCELLED)
+    services.confirm_from_waiting_list(registration=waiting)
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+
+
+# ---- emails and their calendar file ---------------------------------------------------
+
+
+def test_confirmation_email_in_the_registrants_language_with_ics(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(title="Trade forum", title_ru="Торговый форум", capacity=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(event, "ivan@example.org", full_name="Иван", language="ru")
+    registration = registration.registration
+    message = mail.outbox[-1]
+    assert message.to == ["ivan@example.org"]
+    assert message.subject == "Регистрация подтверждена: Торговый форум"
+    assert "Уважаемый(ая) Иван" in message.body
+    assert f"/ru/registrations/{registration.token}/" in message.body
+    assert "Europe/Astrakhan" in message.body
+    (filename, content, mimetype) = message.attachments[0]
+    assert filename == "event.ics" and mimetype.startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(content)
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Торговый форум"
+    assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
+    assert str(vevent.decoded("DTSTART").tzinfo) == "Europe/Astrakhan"
+    assert "ivan@example.org" not in content and "Иван" not in content
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the block ends
+
+
+def test_failing_mail_server_keeps_the_registration_and_retries_the_email(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    broken_smtp = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "timeout": 2},
+        }
+    }
+    with override_settings(MAILERS=broken_smtp), django_capture_on_commit_callbacks(execute=True):
+        registration = register(event).registration
+    assert Registration.objects.filter(pk=registration.pk, status=Status.CONFIRMED).exists()
+    email = OutboxEmail.objects.get()
+    assert email.status == OutboxEmail.Status.QUEUED
+    assert email.attempts == 1
+    assert "ConnectionRefused" in email.last_error
+    assert email.next_attempt_at > timezone.now()
+    assert mail.outbox == []
+
+    call_command("send_outbox")  # not due yet
+    assert mail.outbox == []
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
+    call_command("send_outbox")
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ann@example.org"]
+    call_command("send_outbox")
+    assert len(mail.outbox) == 1  # never twice
+
+
+def test_the_outbox_gives_up_after_many_attempts():
+    from events import emails
+
+    registration = RegistrationFactory()
+    email = emails.queue_registration_email(registration, "confirmed")
+    OutboxEmail.objects.filter(pk=email.pk).update(attempts=emails.MAX_ATTEMPTS - 1)
+    broken = {"default": {"BACKEND": "tests.events.test_services.BrokenBackend"}}
+    with override_settings(MAILERS=broken):
+        assert emails.deliver_outbox_email(email.pk) is False
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+    assert emails.backoff(1) == datetime.timedelta(minutes=1)
+    assert emails.backoff(30) == emails.MAX_BACKOFF
+
+
+class BrokenBackend:
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("mail server is down")
+
+
+# ---- staff changes ---------------------------------------------------------------------
+
+
+def test_change_of_time_emails_active_registrants_once():
+    event = EventFactory()
+    active = [
+        RegistrationFactory(event=event, status=Status.CONFIRMED),
+        RegistrationFactory(event=event, status=Status.WAITING),
+    ]
+    RegistrationFactory(event=event, status=Status.CANCELLED)
+    previous = Event.objects.get(pk=event.pk)
+    event.starts_at += datetime.timedelta(hours=2)
+    event.ends_at += datetime.timedelta(hours=2)
+    event.save()
+    assert services.notify_event_changed(event=event, previous=previous) == 2
+    assert {e.to for e in OutboxEmail.objects.all()} == {r.email for r in active}
+    event.refresh_from_db()
+    assert event.sequence == 1
+    # Saving again without a change sends nothing.
+    unchanged = Event.objects.get(pk=event.pk)
+    event.title = "New title"
+    event.save()
+    assert services.notify_event_changed(event=event, previous=unchanged) == 0
+    assert OutboxEmail.objects.count() == 2
+
+
+def test_cancelling_the_event_emails_everyone_active():
+    event = EventFactory()
+    RegistrationFactory.create_batch(3, event=event)
+    previous = Event.objects.get(pk=event.pk)
+    event.status = Event.Status.CANCELLED
+    event.save()
+    assert services.notify_event_changed(event=event, previous=previous) == 3
+    email = OutboxEmail.objects.first()
+    assert email.subject.startswith("Event cancelled")
+    calendar = icalendar.Calendar.from_ical(email.attachments[0]["content"])
+    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+    again = Event.objects.get(pk=event.pk)
+    assert services.notify_event_changed(event=event, previous=again) == 0
+
+
+# ---- reminders -------------------------------------------------------------------------
+
+
+def test_reminders_go_once_to_confirmed_registrants_of_events_within_a_day():
+    soon = EventFactory(starts_at=timezone.now() + datetime.timedelta(hours=20))
+    later = EventFactory(starts_at=timezone.now() + datetime.timedelta(days=3))
+    confirmed = RegistrationFactory.create_batch(2, event=soon)
+    RegistrationFactory(event=soon, status=Status.WAITING)
+    RegistrationFactory(event=later)
+    assert services.send_reminders() == 2
+    assert services.send_reminders() == 0
+    assert {e.to for e in OutboxEmail.objects.all()} == {r.email for r in confirmed}
+    assert all("Reminder" in e.subject for e in OutboxEmail.objects.all())
+
+
+# ---- check-in and walk-ins -----------------------------------------------------------
+
+
+def test_check_in_and_undo():
+    registration = RegistrationFactory()
+    services.check_in(registration=registration)
+    first_time = registration.checked_in_at
+    assert first_time is not None
+    services.check_in(registration=registration)
+    assert registration.checked_in_at == first_time
+    services.undo_check_in(registration=registration)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_only_confirmed_people_can_be_checked_in():
+    with pytest.raises(services.RegistrationError):
+        services.check_in(registration=RegistrationFactory(status=Status.WAITING))
+
+
+def test_walk_in_is_checked_in_and_respects_capacity():
+    event = EventFactory(capacity=2)
+    fill(event, 1)
+    person = services.add_walk_in(event=event, full_name="Walk In", organisation="Door LLC")
+    assert person.is_walk_in and person.checked_in_at and person.status == Status.CONFIRMED
+    with pytest.raises(services.RegistrationError):
+        services.add_walk_in(event=event, full_name="One too many")
+    assert event.registrations.count() == 2

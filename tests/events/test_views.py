@@ -1,0 +1,447 @@
+import datetime
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events import ratelimit
+from events.models import Event, OutboxEmail, Registration
+from tests.factories import EventFactory, NewsArticleFactory, RegistrationFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+DAY = datetime.timedelta(days=1)
+
+
+def form_data(**overrides):
+    data = {
+        "full_name": "Ann Example",
+        "email": "ann@example.org",
+        "organisation": "Example LLC",
+        "position": "Director",
+        "phone": "+7 (900) 123-45-67",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def register_url(event, language="en"):
+    return f"/{language}/events/{event.slug}/register/"
+
+
+# ---- list ------------------------------------------------------------------------------
+
+
+def test_list_shows_upcoming_soonest_first_and_hides_drafts_and_past(client):
+    now = timezone.now()
+    later = EventFactory(title="Later", starts_at=now + 10 * DAY)
+    sooner = EventFactory(title="Sooner", starts_at=now + 2 * DAY)
+    EventFactory(title="Secret draft", status=Event.Status.DRAFT)
+    EventFactory(title="Long ago", starts_at=now - 30 * DAY)
+    response = client.get(reverse("events:list"))
+    assert list(response.context["events"]) == [sooner, later]
+    html = response.content.decode()
+    assert "Secret draft" not in html and "Long ago" not in html
+
+
+def test_past_tab_lists_past_events_most_recent_first(client):
+    now = timezone.now()
+    old = EventFactory(title="Old", starts_at=now - 60 * DAY)
+    recent = EventFactory(title="Recent", starts_at=now - 3 * DAY)
+    EventFactory(title="Coming")
+    response = client.get(reverse("events:list") + "?when=past")
+    assert list(response.context["events"]) == [recent, old]
+    assert "Past event" in response.content.decode()
+
+
+def test_list_filters_by_sector_kind_and_month(client):
+    trade = SectorFactory(slug="trade", name="Trade")
+    start = timezone.now() + 40 * DAY
+    match = EventFactory(kind=Event.Kind.SEMINAR, starts_at=start, sectors=[trade])
+    EventFactory(kind=Event.Kind.FORUM, starts_at=start, sectors=[trade])
+    EventFactory(kind=Event.Kind.SEMINAR, starts_at=start)
+    EventFactory(kind=Event.Kind.SEMINAR, starts_at=start + 60 * DAY, sectors=[trade])
+    month = timezone.localtime(start).strftime("%Y-%m")
+    response = client.get(
+        reverse("events:list"), {"sector": "trade", "kind": "seminar", "month": month}
+    )
+    assert list(response.context["events"]) == [match]
+
+
+def test_bad_filters_and_pages_are_ignored(client):
+    EventFactory()
+    response = client.get(reverse("events:list"), {"month": "13-2024", "kind": "<x>", "page": "x"})
+    assert response.status_code == 200
+    assert len(response.context["events"]) == 1
+
+
+def test_cards_show_seats_waiting_list_and_closed(client):
+    EventFactory(title="Roomy", capacity=5)
+    full = EventFactory(title="Full", capacity=1)
+    RegistrationFactory(event=full)
+    EventFactory(title="Closed", registration_closes_at=timezone.now() - DAY)
+    html = client.get(reverse("events:list")).content.decode()
+    assert "5 seats left" in html
+    assert "Full — waiting list" in html
+    assert "Registration closed" in html
+
+
+def test_list_in_russian(client):
+    EventFactory(title="Forum", title_ru="Форум", capacity=3)
+    html = client.get("/ru/events/").content.decode()
+    assert "Форум" in html and "Осталось 3 места" in html
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_list_query_count_is_flat(client):
+    sectors = [SectorFactory() for _ in range(3)]
+    for event in EventFactory.create_batch(3, sectors=sectors):
+        RegistrationFactory.create_batch(2, event=event)
+    url = reverse("events:list")
+    _count_queries(client, url)
+    few = _count_queries(client, url)
+    for event in EventFactory.create_batch(9, sectors=sectors):
+        RegistrationFactory.create_batch(3, event=event)
+    assert _count_queries(client, url) == few
+    assert few <= 8
+
+
+def test_detail_query_count_is_flat(client):
+    sectors = [SectorFactory() for _ in range(2)]
+    event = EventFactory(sectors=sectors)
+    event.related_news.add(NewsArticleFactory())
+    url = event.get_absolute_url()
+    _count_queries(client, url)
+    few = _count_queries(client, url)
+    RegistrationFactory.create_batch(20, event=event)
+    event.related_news.add(*NewsArticleFactory.create_batch(3))
+    event.sectors.add(SectorFactory())
+    assert _count_queries(client, url) == few
+    assert few <= 8
+
+
+def test_home_page_shows_the_next_events(client):
+    EventFactory(title="Next forum")
+    EventFactory(title="Hidden draft", status=Event.Status.DRAFT)
+    html = client.get("/en/").content.decode()
+    assert "Upcoming events" in html and "Next forum" in html and "Hidden draft" not in html
+
+
+# ---- detail and calendar files ------------------------------------------------------
+
+
+def test_detail_shows_time_in_the_events_time_zone_with_its_name(client):
+    start = datetime.datetime(2030, 5, 20, 10, 0, tzinfo=datetime.UTC)
+    event = EventFactory(starts_at=start, time_zone="Asia/Baku", capacity=4)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "14:00" in html  # 10:00 UTC is 14:00 in Baku
+    assert "Asia/Baku (UTC+04:00)" in html
+    assert "Registration is open: 4 seats left." in html
+    assert reverse("events:event-calendar", args=[event.slug]) in html
+
+
+def test_draft_is_404_for_the_public_and_visible_to_staff(client, staff_client):
+    event = EventFactory(status=Event.Status.DRAFT)
+    for url in [
+        event.get_absolute_url(),
+        register_url(event),
+        reverse("events:event-calendar", args=[event.slug]),
+    ]:
+        assert client.get(url).status_code == 404
+    assert staff_client.get(event.get_absolute_url()).status_code == 200
+    assert client.post(register_url(event), form_data()).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_unknown_event_is_404(client):
+    assert client.get("/en/events/no-such-event/").status_code == 404
+    assert client.post("/en/events/no-such-event/register/", form_data()).status_code == 404
+
+
+def test_cancelled_event_shows_a_banner_and_takes_no_registrations(client):
+    event = EventFactory(status=Event.Status.CANCELLED)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "This event has been cancelled." in html
+    assert register_url(event) not in html
+    response = client.post(register_url(event), form_data())
+    assert response.status_code == 200
+    assert "does not take registrations" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_event_calendar_file(client):
+    event = EventFactory(title="Trade forum", time_zone="Asia/Baku")
+    RegistrationFactory(event=event, email="secret@example.org", full_name="Secret Person")
+    response = client.get(reverse("events:event-calendar", args=[event.slug]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    content = response.content.decode()
+    assert "secret@example.org" not in content and "Secret Person" not in content
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Trade forum"
+    assert str(vevent["UID"]).startswith(f"event-{event.pk}@")
+    assert vevent.decoded("DTEND") == event.ends_at.replace(microsecond=0)
+    assert str(vevent.decoded("DTSTART").tzinfo) == "Asia/Baku"
+    assert calendar.walk("VTIMEZONE")  # the zone is defined in the file
+    assert "http://testserver/en/events/" in str(vevent["URL"])
+
+
+def test_all_events_calendar_has_upcoming_public_events_only(client):
+    upcoming = EventFactory(title="Upcoming one")
+    EventFactory(title="Draft one", status=Event.Status.DRAFT)
+    EventFactory(title="Past one", starts_at=timezone.now() - 10 * DAY)
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("events:calendar")).content)
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [upcoming.title]
+
+
+# ---- registration form --------------------------------------------------------------
+
+
+def test_register_confirms_and_shows_the_confirmation_page(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url(event, "ru"), form_data(email="Ann@Example.org"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/ru/events/{event.slug}/register/done/"
+    registration = Registration.objects.get()
+    assert registration.status == Status.CONFIRMED
+    assert registration.language == "ru"
+    assert registration.phone == "+7 (900) 123-45-67"
+    page = client.get(response["Location"]).content.decode()
+    assert "Спасибо за регистрацию" in page and "Ваше место подтверждено." in page
+    assert registration.token not in page  # the secret link goes by email only
+    [message] = mail.outbox
+    assert f"/ru/registrations/{registration.token}/" in message.body
+
+
+def test_register_when_full_joins_the_waiting_list(client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    assert "Join the waiting list" in client.get(register_url(event)).content.decode()
+    response = client.post(register_url(event), form_data(), follow=True)
+    assert "You are on the waiting list." in response.content.decode()
+    assert Registration.objects.get(email="ann@example.org").status == Status.WAITING
+
+
+def test_register_twice_shows_the_existing_status(client):
+    event = EventFactory(capacity=1)
+    client.post(register_url(event), form_data())
+    response = client.post(register_url(event), form_data(email="ANN@example.ORG"), follow=True)
+    html = response.content.decode()
+    assert "You are already registered" in html and "Your seat is confirmed." in html
+    assert Registration.objects.count() == 1
+
+
+def test_confirmation_page_without_a_registration_goes_back_to_the_event(client):
+    event = EventFactory()
+    response = client.get(reverse("events:registered", args=[event.slug]))
+    assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"consent": ""}, "Please agree to the processing of your personal data."),
+        ({"full_name": "x" * 201}, "Ensure this value has at most 200 characters"),
+        ({"full_name": ""}, "This field is required."),
+        ({"phone": "call me"}, "Enter a phone number"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(client, overrides, message):
+    event = EventFactory()
+    response = client.post(register_url(event), form_data(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_bad_input_message_in_azerbaijani(client):
+    event = EventFactory()
+    response = client.post(register_url(event, "az"), form_data(consent=""))
+    assert "şəxsi məlumatlarınızın işlənməsinə razılıq verin" in response.content.decode()
+
+
+def test_form_links_the_privacy_policy_and_hides_the_honeypot(client):
+    html = client.get(register_url(EventFactory())).content.decode()
+    assert 'href="/en/pages/privacy/"' in html
+    assert 'class="hp-field"' in html and 'name="website"' in html
+
+
+def test_honeypot_blocks_bots(client):
+    response = client.post(register_url(EventFactory()), form_data(website="http://spam"))
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+
+
+def test_closed_window_is_refused_with_a_message(client):
+    event = EventFactory(registration_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    response = client.post(register_url(event), form_data())
+    assert "does not take registrations" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_full_without_waiting_list_is_refused_with_a_message(client):
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    RegistrationFactory(event=event)
+    response = client.post(register_url(event), form_data())
+    assert "Fully booked" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_rate_limit_per_address(client):
+    event = EventFactory(capacity=None)
+    for number in range(ratelimit.SUBMISSIONS):
+        response = client.post(register_url(event), form_data(email=f"p{number}@example.org"))
+        assert response.status_code == 302
+    response = client.post(register_url(event), form_data(email="one-more@example.org"))
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    assert Registration.objects.count() == ratelimit.SUBMISSIONS
+    other = client.post(
+        register_url(event), form_data(email="other@example.org"), REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302
+
+
+# ---- the registrant's page ----------------------------------------------------------
+
+
+def test_registrant_page_shows_the_status_and_cancels_with_promotion(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1)
+    holder = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Status.WAITING)
+    url = f"/en/registrations/{holder.token}/"
+    html = client.get(url).content.decode()
+    assert "Your seat is confirmed." in html and holder.full_name in html
+    assert client.get(f"{url}cancel/").status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}cancel/", follow=True)
+    assert "Your registration is cancelled." in response.content.decode()
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Status.CANCELLED and waiting.status == Status.CONFIRMED
+    assert {m.to[0] for m in mail.outbox} == {holder.email, waiting.email}
+
+
+def test_forged_tokens_are_404_and_change_nothing(client):
+    registration = RegistrationFactory()
+    other_last = "B" if registration.token.endswith("A") else "A"
+    for token in ["x", registration.token[:-1] + other_last, "a" * 300, "../admin"]:
+        assert client.get(f"/en/registrations/{token}/").status_code == 404
+        assert client.post(f"/en/registrations/{token}/cancel/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_one_token_shows_only_its_own_registration(client):
+    mine = RegistrationFactory(full_name="Mine Person")
+    other = RegistrationFactory(full_name="Other Person")
+    html = client.get(mine.get_absolute_url()).content.decode()
+    assert "Mine Person" in html and "Other Person" not in html and other.email not in html
+
+
+def test_cancel_needs_csrf(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    registration = RegistrationFactory()
+    assert strict.post(f"/en/registrations/{registration.token}/cancel/").status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+# ---- lost link ------------------------------------------------------------------------
+
+
+def test_lost_link_answers_the_same_for_known_and_unknown_emails(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    registration = RegistrationFactory(event=event, email="known@example.org")
+    url = reverse("events:lost-link", args=[event.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "KNOWN@example.org"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(url, {"email": "nobody@example.org"}, follow=True)
+    message = "If this address is registered for the event"
+    assert message in known.content.decode() and message in unknown.content.decode()
+    assert known.redirect_chain == unknown.redirect_chain
+    [sent] = mail.outbox
+    assert sent.to == ["known@example.org"] and registration.token in sent.body
+
+
+def test_lost_link_with_bad_email_is_a_form_error(client):
+    event = EventFactory()
+    response = client.post(reverse("events:lost-link", args=[event.slug]), {"email": "nope"})
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert not OutboxEmail.objects.exists()
+
+
+# ---- check-in -------------------------------------------------------------------------
+
+
+def test_check_in_is_for_staff_only(client, django_user_model):
+    event = EventFactory()
+    url = reverse("events:check-in", args=[event.slug])
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    user = django_user_model.objects.create_user("visitor", "v@example.org", "pw")
+    client.force_login(user)
+    assert client.get(url).status_code == 403
+    registration = RegistrationFactory(event=event)
+    toggle = reverse("events:check-in-toggle", args=[event.slug, registration.pk])
+    assert client.post(toggle).status_code == 403
+    assert (
+        client.post(reverse("events:walk-in", args=[event.slug]), {"full_name": "X"}).status_code
+        == 403
+    )
+    assert client.get(reverse("events:check-in-counts", args=[event.slug])).status_code == 403
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_staff_search_check_in_undo_and_walk_in(staff_client):
+    event = EventFactory(capacity=5)
+    ann = RegistrationFactory(event=event, full_name="Ann Caspian", organisation="Port LLC")
+    RegistrationFactory(event=event, full_name="Bob Volga")
+    RegistrationFactory(event=event, full_name="Wanda Waiting", status=Status.WAITING)
+    url = reverse("events:check-in", args=[event.slug])
+    html = staff_client.get(url, {"q": "port"}).content.decode()
+    assert "Ann Caspian" in html and "Bob Volga" not in html
+    assert "Wanda Waiting" not in staff_client.get(url).content.decode()
+    toggle = reverse("events:check-in-toggle", args=[event.slug, ann.pk])
+    response = staff_client.post(toggle, {"action": "in", "q": "port"})
+    assert response["Location"] == f"{url}?q=port#registration-{ann.pk}"
+    ann.refresh_from_db()
+    assert ann.checked_in_at is not None
+    counts = staff_client.get(reverse("events:check-in-counts", args=[event.slug])).json()
+    assert counts["checked_in"] == 1 and counts["confirmed"] == 2 and counts["waiting"] == 1
+    staff_client.post(toggle, {"action": "undo"})
+    ann.refresh_from_db()
+    assert ann.checked_in_at is None
+    response = staff_client.post(
+        reverse("events:walk-in", args=[event.slug]), {"full_name": "Walk Inn"}, follow=True
+    )
+    assert "Walk Inn is added and checked in." in response.content.decode()
+    assert event.registrations.get(full_name="Walk Inn").checked_in_at is not None
+    bad = staff_client.post(reverse("events:walk-in", args=[event.slug]), {"full_name": ""})
+    assert bad.status_code == 200 and "This field is required." in bad.content.decode()
