@@ -187,6 +187,10 @@ STORAGES = {
     },
 }
 
+# WhiteNoise serves hashed files (name.1a2b3c.css) for ten years, "immutable"; the others for
+# WHITENOISE_MAX_AGE (60 s). Our static files are for our own pages: no CORS header.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
