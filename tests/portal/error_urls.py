@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from portal.urls import handler500  # noqa: F401 - the error handler under test
 from portal.urls import urlpatterns as site_urlpatterns
 
 

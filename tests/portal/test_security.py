@@ -272,6 +272,23 @@ def test_server_error_page_is_generic(language, heading):
 
 
 @pytest.mark.urls("tests.portal.error_urls")
+def test_the_error_page_survives_a_missing_static_manifest(settings, tmp_path):
+    # 500.html links its CSS with {% static %}: without collectstatic that fails too.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = Client(raise_request_exception=False).get(
+        "/broken/", headers={"accept-language": "az"}, secure=True
+    )
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Nə isə səhv getdi" in html
+    assert "Traceback" not in html and "manifest" not in html
+
+
+@pytest.mark.urls("tests.portal.error_urls")
 def test_server_errors_are_mailed_to_admins_when_configured(settings):
     settings.ADMINS = ["ops@example.org"]
     response = Client(raise_request_exception=False).get("/broken/", secure=True)
