@@ -247,6 +247,10 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if DEBUG:
+    # Django's debug error pages use inline styles and scripts: in debug the policy only
+    # reports (browser console) so that they stay readable. Tests and production enforce it.
+    SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}
 # Behind a reverse proxy: trust its X-Forwarded-Proto and its last X-Forwarded-For entry.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 if not DEBUG:

@@ -165,6 +165,16 @@ def test_without_a_secret_key_production_settings_refuse_to_start(tmp_path):
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_in_debug_the_policy_only_reports_so_that_debug_pages_stay_readable(tmp_path):
+    script = (
+        "from django.conf import settings;"
+        "print(bool(settings.SECURE_CSP), *settings.SECURE_CSP_REPORT_ONLY['default-src'],"
+        " settings.SESSION_COOKIE_NAME)"
+    )
+    result = run_manage("shell", "-c", script, DJANGO_DEBUG="1", PORTAL_VAR_DIR=str(tmp_path))
+    assert result.stdout.strip().splitlines()[-1] == "False 'none' sessionid", result.stderr
+
+
 # --- Admin login brute force (django-axes) --------------------------------------------------
 
 
