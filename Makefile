@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: install run test test-e2e lint format messages check clean
+.PHONY: install run serve require-secret-key test test-e2e lint format messages check clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed (python3.13, python3.12 or python3 on PATH)." >&2; exit 1; }
@@ -31,6 +31,25 @@ run: install
 	$(PY) manage.py create_demo_admin --port $(PORT)
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode: gunicorn on 127.0.0.1:$(PORT), meant to sit behind a reverse proxy
+# (README, "Deploying"). Debug is forced off; DJANGO_SECRET_KEY must be set.
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
+serve: export WEB_CONCURRENCY ?= 2
+serve: require-secret-key install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	@echo "Serving the portal (production settings) on http://127.0.0.1:$(PORT)/"
+	exec $(BIN)/gunicorn portal.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--timeout 30 --graceful-timeout 30 --max-requests 1000 --max-requests-jitter 100 \
+		--no-control-socket
+
+require-secret-key:
+	@test -n "$$DJANGO_SECRET_KEY" || { \
+		echo "DJANGO_SECRET_KEY is not set: production settings refuse to start without it." >&2; \
+		echo "Generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; \
+		exit 1; }
 
 # The whole suite, browser tests included when Chromium is installed
 # (CI sets PORTAL_REQUIRE_BROWSER=1 so that they can never be skipped there).

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .forms import NewsArticleAdminForm
 from .models import SITE_PROFILE_CACHE_KEY, KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
 
@@ -57,6 +58,7 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 @admin.register(NewsArticle)
 class NewsArticleAdmin(admin.ModelAdmin):
+    form = NewsArticleAdminForm
     list_display = ["title", "status", "publish_at", "sector_list", "is_featured", "visibility"]
     list_filter = ["status", "is_featured", "language", "sectors", "publish_at"]
     search_fields = ["title", "lead", "body", "byline"]

@@ -30,6 +30,8 @@ urlpatterns = [
     ),
 ]
 
+handler500 = "portal.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

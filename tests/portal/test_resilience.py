@@ -1,0 +1,103 @@
+"""Redis outages degrade the cache instead of failing pages (portal.cache.ResilientRedisCache)."""
+
+import logging
+import socket
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import Client
+
+from portal.cache import ResilientRedisCache
+from portal.models import SiteProfile
+from tests.factories import NewsArticleFactory
+
+REAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def closed_port() -> int:
+    """A local port nobody listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_cache(location: str) -> ResilientRedisCache:
+    return ResilientRedisCache(location, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+
+
+@pytest.fixture
+def real_redis():
+    try:
+        redis.Redis.from_url(REAL_REDIS, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    cache = redis_cache(REAL_REDIS)
+    yield cache
+    cache.delete_many(["key", "counter", "a", "b"])
+
+
+def test_against_the_real_redis_it_is_a_normal_cache(real_redis):
+    assert real_redis.get("key") is None
+    real_redis.set("key", {"value": 1}, 30)
+    assert real_redis.get("key") == {"value": 1}
+    assert real_redis.add("key", "other") is False
+    real_redis.set_many({"a": 1, "b": 2})
+    assert real_redis.get_many(["a", "b"]) == {"a": 1, "b": 2}
+    real_redis.set("counter", 1)
+    assert real_redis.incr("counter", 5) == 6
+    assert real_redis.delete("key") is True
+    assert real_redis.get_or_set("key", "fresh") == "fresh"
+    assert real_redis.is_available
+
+
+def test_other_redis_errors_still_raise(real_redis):
+    with pytest.raises(ValueError):
+        real_redis.incr("missing-counter")  # a bug in the caller, not an outage
+
+
+def test_a_dead_redis_is_a_cache_miss_and_is_logged_once(caplog):
+    cache = redis_cache(f"redis://127.0.0.1:{closed_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        assert cache.get("key", "default") == "default"
+        assert cache.set("key", "value") is None
+        assert cache.add("key", "value") is False
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.get_or_set("key", "computed") == "computed"
+        assert cache.incr("counter") == 1  # a rate limit lets the request through
+        assert cache.delete("key") is False
+        assert cache.has_key("key") is False
+    assert not cache.is_available
+    warnings = [r for r in caplog.records if r.name == "portal.cache"]
+    assert len(warnings) == 1
+    assert "Redis is unavailable" in warnings[0].getMessage()
+
+
+def test_after_the_pause_it_tries_redis_again(real_redis):
+    real_redis.set("key", "kept")
+    real_redis._skip_until = float("inf")  # as if an outage had just been seen
+    assert real_redis.get("key") is None
+    real_redis._skip_until = 0.0  # the pause is over
+    assert real_redis.get("key") == "kept"
+
+
+@pytest.mark.django_db
+def test_public_pages_load_when_redis_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    caches["default"].close()
+    SiteProfile.objects.create(name="Business Centre under test")
+    article = NewsArticleFactory(title="Still readable")
+    browser = Client()
+    for url in ("/en/", "/en/news/", article.get_absolute_url(), "/healthz"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+    assert "Still readable" in browser.get("/en/news/").content.decode()
+    assert "Business Centre under test" in browser.get("/en/").content.decode()
+    cache = caches["default"]
+    assert isinstance(cache, ResilientRedisCache) and not cache.is_available  # it was tried

@@ -1,0 +1,157 @@
+"""`make serve` for real: gunicorn with production settings, checked over HTTP."""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(**extra) -> dict:
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **extra}
+
+
+class Server:
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.log = log
+
+    def get(self, path, headers=None, *, https=True):
+        """One request; https=True says so the way the reverse proxy does."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = {"Host": "localhost", **(headers or {})}
+        if https:
+            headers["X-Forwarded-Proto"] = "https"
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read()
+        connection.close()
+        return response
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    var = tmp_path_factory.mktemp("serve-var")
+    port = free_port()
+    log = var / "server.log"
+    env = clean_env(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        PORT=str(port),
+        PORTAL_VAR_DIR=str(var),
+        DJANGO_BEHIND_PROXY="1",
+    )
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 - make, from PATH, on our own Makefile
+            ["make", "serve"],  # noqa: S607
+            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            try:
+                if Server(port, log).get("/healthz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield Server(port, log)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],  # noqa: S607
+        cwd=BASE_DIR, env=clean_env(PORTAL_VAR_DIR=str(tmp_path)),
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr
+
+
+def test_page_headers_from_the_production_server(server):
+    response = server.get("/en/")
+    assert response.status == 200
+    assert response.getheader("Server") == "gunicorn"
+    assert response.getheader("Strict-Transport-Security") == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    csp = response.getheader("Content-Security-Policy")
+    assert csp.startswith("default-src 'none'; script-src 'self'") and "unsafe" not in csp
+    assert response.getheader("X-Frame-Options") == "DENY"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Referrer-Policy") == "same-origin"
+    assert response.getheader("Cross-Origin-Opener-Policy") == "same-origin"
+    assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+
+
+def test_plain_http_is_redirected(server):
+    response = server.get("/en/", https=False)
+    assert response.status == 301
+    assert response.getheader("Location") == "https://localhost/en/"
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_long(server):
+    html = server.get("/en/").body.decode()
+    [css] = re.findall(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', html)
+    response = server.get(css, {"Accept-Encoding": "br, gzip"})
+    assert response.status == 200
+    assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
+    assert response.getheader("Content-Encoding") == "br"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Cross-Origin-Resource-Policy") == "same-origin"
+    assert response.getheader("Strict-Transport-Security")
+    assert response.getheader("Access-Control-Allow-Origin") is None
+    # An unhashed name is still served, but only cached briefly.
+    unhashed = server.get("/static/css/portal.css")
+    assert unhashed.getheader("Cache-Control") == "max-age=60, public"
+
+
+def test_admin_login_from_the_production_server(server):
+    response = server.get("/admin/login/")
+    assert response.status == 200
+    cookie = response.getheader("Set-Cookie")
+    assert cookie.startswith("__Host-csrftoken=")
+    for attribute in ("HttpOnly", "Path=/", "SameSite=Lax", "Secure"):
+        assert attribute in cookie
+    assert "Domain" not in cookie
+    assert "no-store" in response.getheader("Cache-Control")
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+
+
+def test_logs_are_json_lines_with_the_request_id(server):
+    server.get("/en/news/", {"X-Request-ID": "trace-from-proxy-42"})
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [
+            json.loads(line)
+            for line in server.log.read_text().splitlines()
+            if line.startswith("{") and "trace-from-proxy-42" in line
+        ]
+        if lines:
+            break
+        time.sleep(0.1)
+    [line] = lines
+    assert line["logger"] == "portal.request"
+    assert line["message"] == "GET /en/news/ 200"
