@@ -356,6 +356,22 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    def clean(self) -> None:
+        # The database constraint says the same; checking here turns a staff edit that would
+        # break it (the admin form leaves out the event, so Django skips the constraint) into a
+        # form error instead of a failed save.
+        if self.event_id and self.email and self.is_active:
+            taken = (
+                Registration.objects.active()
+                .filter(event_id=self.event_id, email__iexact=self.email)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if taken:
+                raise ValidationError(
+                    {"email": _("This email is already registered for the event.")}
+                )
+
 
 class OutboxEmailQuerySet(models.QuerySet):
     def due(self, now: datetime.datetime | None = None) -> "OutboxEmailQuerySet":

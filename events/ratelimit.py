@@ -3,13 +3,16 @@
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from portal.security import client_ip
+
 # At most this many submissions per address and window (registrations and link requests).
 SUBMISSIONS = 10
 WINDOW_SECONDS = 10 * 60
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address; behind the proxy, the one the proxy saw (as for admin logins)."""
+    return client_ip(request) or "unknown"
 
 
 def allow_submission(request: HttpRequest, *, scope: str) -> bool:

@@ -165,3 +165,19 @@ def test_outbox_admin_lists_undelivered_emails(staff_client):
     assert "Stuck one" in html and "Went out" not in html
     assert registration  # the registration admin also opens
     assert staff_client.get(reverse(CHANGELIST), {"q": registration.email}).status_code == 200
+
+
+def test_changing_an_email_to_one_already_registered_is_a_form_error(staff_client):
+    event = EventFactory()
+    RegistrationFactory(event=event, email="taken@example.org")
+    other = RegistrationFactory(event=event, email="mine@example.org")
+    url = reverse("admin:events_registration_change", args=[other.pk])
+    response = staff_client.post(
+        url,
+        {"full_name": other.full_name, "email": "TAKEN@example.org", "organisation": "X",
+         "position": "Y", "phone": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "This email is already registered for the event." in response.content.decode()
+    other.refresh_from_db()
+    assert other.email == "mine@example.org"

@@ -319,6 +319,29 @@ def test_rate_limit_per_address(client):
     assert other.status_code == 302
 
 
+def test_rate_limit_behind_the_proxy_counts_the_address_the_proxy_saw(client, settings):
+    settings.BEHIND_PROXY = True
+    event = EventFactory(capacity=None)
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for number in range(ratelimit.SUBMISSIONS):
+        client.post(
+            register_url(event), form_data(email=f"p{number}@example.org"),
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 198.51.100.1", **proxy,
+        )  # fmt: skip
+    # The same visitor (last entry, added by the proxy) is limited whatever it forges first.
+    limited = client.post(
+        register_url(event), form_data(email="forged@example.org"),
+        HTTP_X_FORWARDED_FOR="192.0.2.77, 198.51.100.1", **proxy,
+    )  # fmt: skip
+    assert limited.status_code == 429
+    # Another visitor behind the same proxy is not.
+    other = client.post(
+        register_url(event), form_data(email="other@example.org"),
+        HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy,
+    )  # fmt: skip
+    assert other.status_code == 302
+
+
 # ---- the registrant's page ----------------------------------------------------------
 
 
