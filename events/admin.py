@@ -33,6 +33,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["sectors", "related_news"]
+    autocomplete_fields = ["related_agreements"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
@@ -64,7 +65,7 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         (_("Image"), {"fields": ["image", "image_alt"]}),
-        (_("Related"), {"fields": ["organisers", "sectors", "related_news"]}),
+        (_("Related"), {"fields": ["organisers", "sectors", "related_news", "related_agreements"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from agreements.demo import AGREEMENT_SLUG
+from agreements.models import Agreement
 from portal.demo import FOUNDING_ARTICLE_SLUG
 from portal.models import NewsArticle, Page, Sector
 
@@ -154,6 +156,7 @@ def load() -> None:
     if created:
         opening.sectors.set(Sector.objects.filter(slug__in=["industry", "trade", "investment"]))
         opening.related_news.set(NewsArticle.objects.filter(slug=FOUNDING_ARTICLE_SLUG))
+        opening.related_agreements.set(Agreement.objects.filter(slug=AGREEMENT_SLUG))
 
     today = timezone.localdate()
     for spec in UPCOMING:

@@ -164,6 +164,13 @@ class Event(Translated, models.Model):
     related_news = models.ManyToManyField(
         NewsArticle, verbose_name=_("related news"), blank=True, related_name="events"
     )
+    related_agreements = models.ManyToManyField(
+        "agreements.Agreement",
+        verbose_name=_("related agreements"),
+        blank=True,
+        related_name="events",
+        help_text=_("Agreements this event serves or where they were signed."),
+    )
     sequence = models.PositiveIntegerField(
         _("calendar revision"),
         default=0,

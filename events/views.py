@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from agreements.models import Agreement
 from portal.models import NewsArticle, Sector
 from portal.views import PaginatedListView
 
@@ -109,6 +110,7 @@ class EventDetailView(EventMixin, DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
+        context["related_agreements"] = Agreement.objects.public().filter(events=event)
         context["lost_link_form"] = LostLinkForm()
         context["registration_state"] = event.current_registration_state
         return context

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from agreements.demo import AGREEMENT_SLUG
 from events.demo import NEARLY_FULL_SLUG, OPENING_SLUG
 from events.models import Event, OutboxEmail, Registration
 from portal.demo import FOUNDING_ARTICLE_SLUG
@@ -63,3 +64,9 @@ def test_demo_events_are_loaded_once():
     call_command("load_demo")
     assert (Event.objects.count(), Registration.objects.count()) == counts
     assert not OutboxEmail.objects.exists()  # demo registrations send no email
+
+
+def test_demo_opening_links_the_action_program():
+    call_command("load_demo", verbosity=0)
+    opening = Event.objects.get(slug=OPENING_SLUG)
+    assert list(opening.related_agreements.values_list("slug", flat=True)) == [AGREEMENT_SLUG]

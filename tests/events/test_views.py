@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from events import ratelimit
 from events.models import Event, OutboxEmail, Registration
-from tests.factories import EventFactory, NewsArticleFactory, RegistrationFactory, SectorFactory
+from tests.factories import (
+    AgreementFactory,
+    EventFactory,
+    NewsArticleFactory,
+    RegistrationFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -468,3 +474,13 @@ def test_staff_search_check_in_undo_and_walk_in(staff_client):
     assert event.registrations.get(full_name="Walk Inn").checked_in_at is not None
     bad = staff_client.post(reverse("events:walk-in", args=[event.slug]), {"full_name": ""})
     assert bad.status_code == 200 and "This field is required." in bad.content.decode()
+
+
+def test_event_page_links_related_public_agreements(client):
+    event = EventFactory()
+    public = AgreementFactory(title="Road map on ports")
+    draft = AgreementFactory(title="Secret draft agreement", status="draft")
+    event.related_agreements.set([public, draft])
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Road map on ports" in html and public.get_absolute_url() in html
+    assert "Secret draft agreement" not in html
