@@ -6,8 +6,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from . import services
 from .emails import deliver_outbox_email
@@ -128,7 +129,7 @@ CSV_COLUMNS = [
     ("full_name", _("Full name")),
     ("email", _("Email")),
     ("organisation", _("Organisation")),
-    ("position", _("Position")),
+    ("position", pgettext_lazy("job title", "Position")),
     ("phone", _("Phone")),
     ("status", _("Status")),
     ("language", _("Language")),
@@ -185,7 +186,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = [
-        "full_name",
+        "short_name",
         "email",
         "organisation",
         "event",
@@ -241,6 +242,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Registrations come through the public form or the check-in page, which
         # enforce capacity; the admin changes them only through the actions.
         return False
+
+    @admin.display(description=_("full name"), ordering="full_name")
+    def short_name(self, registration):
+        # A visitor can type 200 characters without a space; keep the list readable.
+        return Truncator(registration.full_name).chars(60)
 
     @admin.display(description=_("registrant's page"))
     def registrant_page(self, registration):

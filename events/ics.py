@@ -21,8 +21,10 @@ def _plain_text(markdown_text: str) -> str:
 
 def event_component(event: Event, *, base_url: str) -> icalendar.Event:
     vevent = icalendar.Event()
-    host = base_url.split("://", 1)[-1].strip("/").split("/")[0] or "localhost"
-    vevent.add("uid", f"event-{event.pk}@{host}")
+    # The UID names the site, not the address a file was fetched from, so that the copy in
+    # the email and the downloaded copy update one calendar entry.
+    site = settings.PORTAL_BASE_URL.split("://", 1)[-1].strip("/").split("/")[0] or "localhost"
+    vevent.add("uid", f"event-{event.pk}@{site}")
     vevent.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     vevent.add("dtstart", event.starts_at.astimezone(event.zone))
     vevent.add("dtend", event.ends_at.astimezone(event.zone))

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import NewsArticle, Sector, Translated
 
@@ -318,7 +319,7 @@ class Registration(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = models.CharField(pgettext_lazy("job title", "position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     consent = models.BooleanField(_("consent to data processing"), default=False)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)

@@ -1,12 +1,11 @@
 """A per-IP limit on form submissions, kept in the cache (Redis in production)."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from portal.security import client_ip
 
-# At most this many submissions per address and window (registrations and link requests).
-SUBMISSIONS = 10
 WINDOW_SECONDS = 10 * 60
 
 
@@ -25,4 +24,4 @@ def allow_submission(request: HttpRequest, *, scope: str) -> bool:
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, WINDOW_SECONDS)
         count = 1
-    return count <= SUBMISSIONS
+    return count <= settings.PORTAL_SUBMISSIONS_PER_WINDOW

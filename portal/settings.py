@@ -308,4 +308,7 @@ LOGGING = {
 NEWS_PER_PAGE = 10
 
 # Events: the site's public address, for links in emails and calendar files.
+# Form submissions (registrations, lost-link requests) one address may make in 10 minutes.
+# Generous, because a company office or a registration desk shares one address.
+PORTAL_SUBMISSIONS_PER_WINDOW = int(os.environ.get("PORTAL_SUBMISSIONS_PER_WINDOW", "30"))
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")

@@ -265,6 +265,20 @@ def test_confirmation_email_in_the_registrants_language_with_ics(
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
 
 
+def test_calendar_entry_in_the_email_and_the_download_is_the_same_entry(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8642"
+    event = EventFactory(capacity=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, "uid@example.org")
+    [emailed] = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1]).walk("VEVENT")
+    response = client.get(f"/en/events/{event.slug}/calendar.ics")  # fetched via "testserver"
+    [downloaded] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(emailed["UID"]) == str(downloaded["UID"]) == f"event-{event.pk}@127.0.0.1:8642"
+    assert "http://127.0.0.1:8642/en/registrations/" in mail.outbox[-1].body
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events import ratelimit
 from events.models import Event, OutboxEmail, Registration
 from tests.factories import (
     AgreementFactory,
@@ -310,15 +309,15 @@ def test_full_without_waiting_list_is_refused_with_a_message(client):
     assert Registration.objects.count() == 1
 
 
-def test_rate_limit_per_address(client):
+def test_rate_limit_per_address(client, settings):
     event = EventFactory(capacity=None)
-    for number in range(ratelimit.SUBMISSIONS):
+    for number in range(settings.PORTAL_SUBMISSIONS_PER_WINDOW):
         response = client.post(register_url(event), form_data(email=f"p{number}@example.org"))
         assert response.status_code == 302
     response = client.post(register_url(event), form_data(email="one-more@example.org"))
     assert response.status_code == 429
     assert "Please wait a few minutes" in response.content.decode()
-    assert Registration.objects.count() == ratelimit.SUBMISSIONS
+    assert Registration.objects.count() == settings.PORTAL_SUBMISSIONS_PER_WINDOW
     other = client.post(
         register_url(event), form_data(email="other@example.org"), REMOTE_ADDR="10.0.0.9"
     )
@@ -329,7 +328,7 @@ def test_rate_limit_behind_the_proxy_counts_the_address_the_proxy_saw(client, se
     settings.BEHIND_PROXY = True
     event = EventFactory(capacity=None)
     proxy = {"REMOTE_ADDR": "127.0.0.1"}
-    for number in range(ratelimit.SUBMISSIONS):
+    for number in range(settings.PORTAL_SUBMISSIONS_PER_WINDOW):
         client.post(
             register_url(event), form_data(email=f"p{number}@example.org"),
             HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 198.51.100.1", **proxy,
