@@ -61,7 +61,8 @@ class Overview:
     rows: list[Row]
     total: Row
     statuses: list[tuple[str, str]]
-    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 120
+    # Room after the bars for "11 · 7 overdue" in the longest language (Russian).
+    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 190
     height: int = 0
 
 
