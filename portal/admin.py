@@ -20,6 +20,16 @@ class SectorAdmin(admin.ModelAdmin):
 @admin.register(KeyFigure)
 class KeyFigureAdmin(admin.ModelAdmin):
     list_display = ["value", "label", "position", "is_visible"]
+    fields = [
+        "value",
+        "label",
+        "value_ru",
+        "label_ru",
+        "value_az",
+        "label_az",
+        "position",
+        "is_visible",
+    ]
     list_editable = ["position", "is_visible"]
 
 
@@ -41,7 +51,10 @@ class SiteProfileAdmin(admin.ModelAdmin):
     fieldsets = [
         (_("Name"), {"fields": ["name", "name_ru", "name_az"]}),
         (_("Home page introduction"), {"fields": ["intro", "intro_ru", "intro_az"]}),
-        (_("Contacts (shown in every page's footer)"), {"fields": ["address", "phone", "email"]}),
+        (
+            _("Contacts (shown in every page's footer)"),
+            {"fields": ["address", "address_ru", "address_az", "phone", "email"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -29,19 +29,19 @@ SECTORS = [
 
 KEY_FIGURES = [
     (
-        "$2.6 billion",
+        ("$2.6 billion", "2,6 млрд $", "2,6 milyard $"),
         "trade turnover between Azerbaijan and Russia in 2020",
         "товарооборот между Азербайджаном и Россией в 2020 году",
         "2020-ci ildə Azərbaycan ilə Rusiya arasında ticarət dövriyyəsi",
     ),
     (
-        "230+",
+        ("230+", "230+", "230+"),
         "intergovernmental and intercompany documents signed",
         "подписанных межправительственных и межкорпоративных документов",
         "imzalanmış hökumətlərarası və şirkətlərarası sənəd",
     ),
     (
-        "6",
+        ("6", "6", "6"),
         "road maps being implemented",
         "«дорожных карт» в стадии реализации",
         "həyata keçirilən «yol xəritəsi»",
@@ -69,6 +69,8 @@ SITE = {
         "təsərrüfatı, investisiyalar, kiçik biznes, mədəniyyət, turizm, idman və Xəzər limanları."
     ),
     "address": "Astrakhan, Russian Federation (demo address)",
+    "address_ru": "Астрахань, Российская Федерация (демонстрационный адрес)",
+    "address_az": "Həştərxan, Rusiya Federasiyası (nümayiş ünvanı)",
     "phone": "+7 000 000 00 00",
     "email": "info@business-centre.example",
 }
@@ -145,10 +147,13 @@ def load() -> None:
             defaults={"name": name, "name_ru": name_ru, "name_az": name_az, "position": position},
         )
     if not KeyFigure.objects.exists():
-        for position, (value, label, label_ru, label_az) in enumerate(KEY_FIGURES):
+        for position, ((value, value_ru, value_az), label, label_ru, label_az) in enumerate(
+            KEY_FIGURES
+        ):
             KeyFigure.objects.create(
-                value=value, label=label, label_ru=label_ru, label_az=label_az, position=position
-            )
+                value=value, value_ru=value_ru, value_az=value_az,
+                label=label, label_ru=label_ru, label_az=label_az, position=position,
+            )  # fmt: skip
     if not SiteProfile.objects.exists():
         SiteProfile.objects.create(**SITE)
     for slug, fields in PAGES.items():

@@ -57,9 +57,15 @@ class KeyFigure(Translated, models.Model):
     """A number shown on the home page, e.g. "$2.6 billion — trade turnover in 2020"."""
 
     value = models.CharField(
-        _("value"),
+        _("value (English)"),
         max_length=40,
         help_text=_('As it should appear, e.g. "$2.6 billion" or "230+".'),
+    )
+    value_ru = models.CharField(
+        _("value (Russian)"), max_length=40, blank=True, help_text=_('e.g. "2,6 млрд $".')
+    )
+    value_az = models.CharField(
+        _("value (Azerbaijani)"), max_length=40, blank=True, help_text=_('e.g. "2,6 milyard $".')
     )
     label = models.CharField(_("label (English)"), max_length=200)
     label_ru = models.CharField(_("label (Russian)"), max_length=200, blank=True)
@@ -118,7 +124,9 @@ class SiteProfile(Translated, models.Model):
     )
     intro_ru = models.TextField(_("home page introduction (Russian)"), blank=True)
     intro_az = models.TextField(_("home page introduction (Azerbaijani)"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(_("address (English)"), max_length=300, blank=True)
+    address_ru = models.CharField(_("address (Russian)"), max_length=300, blank=True)
+    address_az = models.CharField(_("address (Azerbaijani)"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
 

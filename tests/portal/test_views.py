@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -259,3 +260,12 @@ def test_pages_have_a_canonical_link(client):
     article = NewsArticleFactory()
     html = client.get(article.get_absolute_url() + "?utm_source=x").content.decode()
     assert f'<link rel="canonical" href="http://testserver/en/news/{article.slug}/">' in html
+
+
+def test_key_figures_and_address_follow_the_language(client):
+    call_command("load_demo", verbosity=0)
+    russian = client.get("/ru/").content.decode()
+    assert "2,6 млрд $" in russian and "$2.6 billion" not in russian
+    assert "Астрахань, Российская Федерация" in russian
+    english = client.get("/en/").content.decode()
+    assert "$2.6 billion" in english and "Astrakhan, Russian Federation" in english
