@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .emails import deliver_outbox_email
-from .models import Event, OutboxEmail, Registration
+from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -182,7 +183,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SimpleHistoryAdmin):
     list_display = [
         "full_name",
         "email",
@@ -202,13 +203,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "consent",
         "consent_at",
+        "policy_version",
         "is_walk_in",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
         "updated_at",
+        "anonymised_at",
         "registrant_page",
     ]
+    history_list_display = ["status", "checked_in_at"]
     fields = [
         "event",
         "status",
@@ -220,11 +224,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "consent",
         "consent_at",
+        "policy_version",
         "is_walk_in",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
         "updated_at",
+        "anonymised_at",
         "registrant_page",
     ]
     actions = [
@@ -307,9 +313,15 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda n: ngettext("%d email queued.", "%d emails queued.", n) % n,
         )
 
-    @admin.action(description=_("Export to CSV (Excel)"), permissions=["view"])
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.export_registration")
+
+    @admin.action(description=_("Export to CSV (Excel)"), permissions=["export"])
     def export_csv(self, request, queryset):
-        registrations = queryset.select_related("event").order_by("event", "full_name", "pk")
+        registrations = list(queryset.select_related("event").order_by("event", "full_name", "pk"))
+        services.record_personal_data_export(
+            user=request.user, registrations=registrations, what="Registrations (CSV)"
+        )
         response = HttpResponse(
             registrations_csv(registrations), content_type="text/csv; charset=utf-8"
         )
@@ -376,3 +388,37 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             + ngettext("%d still waits.", "%d still wait.", len(pks) - sent) % (len(pks) - sent),
             messages.INFO,
         )
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(admin.ModelAdmin):
+    """The log of personal data exports: superusers only, and nobody can change it."""
+
+    list_display = ["exported_at", "username", "what", "event_list", "row_count"]
+    list_filter = ["what", "exported_at"]
+    search_fields = ["username", "events__title"]
+    date_hierarchy = "exported_at"
+    fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("events"))
+    def event_list(self, export):
+        return ", ".join(event.title for event in export.events.all())
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
