@@ -212,7 +212,6 @@ class RegistrationAdmin(SimpleHistoryAdmin):
         "anonymised_at",
         "registrant_page",
     ]
-    history_list_display = ["status", "checked_in_at"]
     fields = [
         "event",
         "status",
