@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import services
 from events.models import Event, OutboxEmail, PersonalDataExport, Registration
@@ -408,3 +408,14 @@ def test_agreement_and_measure_history_in_the_admin(staff_client):
         reverse("admin:agreements_measure_history", args=[measure.pk])
     ).content.decode()
     assert "Build two ports" in html
+
+
+def test_the_erase_pages_speak_russian_and_azerbaijani(client):
+    registration = RegistrationFactory()
+    erase = f"/ru/registrations/{registration.token}/erase/"
+    # override() restores English afterwards: requests leave their language active.
+    with translation.override("en"):
+        assert "Да, удалить мои персональные данные" in client.get(erase).content.decode()
+        client.post(erase)
+        html = client.get(f"/az/registrations/{registration.token}/").content.decode()
+    assert "Şəxsi məlumatlarınız silinib." in html
