@@ -15,6 +15,7 @@ from portal.models import KeyFigure, Page, SiteProfile
 from portal.roles import AGREEMENTS_OFFICERS, EDITORS, EVENT_MANAGERS, ROLES, setup_roles
 from tests.factories import (
     AgreementFactory,
+    EventFactory,
     MeasureFactory,
     NewsArticleFactory,
     PartyFactory,
@@ -237,3 +238,13 @@ def test_setup_roles_is_idempotent_and_resets_extra_permissions():
     )
     assert {"check_in", "export_registration", "view_registration"} <= managers
     assert not any(codename.endswith("_agreement") for codename in managers)
+
+
+@pytest.mark.parametrize(("role", "shown"), [(EVENT_MANAGERS, True), (EDITORS, False)])
+def test_the_event_page_links_the_check_in_page_only_for_those_who_may_use_it(
+    django_user_model, role, shown
+):
+    client = client_for(django_user_model, role)
+    event = EventFactory()
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert (reverse("events:check-in", args=[event.slug]) in html) is shown
