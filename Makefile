@@ -28,6 +28,7 @@ run: export DJANGO_DEBUG ?= 1
 run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_admin --port $(PORT)
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
@@ -41,6 +42,7 @@ serve: export WEB_CONCURRENCY ?= 2
 serve: require-secret-key install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	@echo "Serving the portal (production settings) on http://127.0.0.1:$(PORT)/"
 	exec $(BIN)/gunicorn portal.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--timeout 30 --graceful-timeout 30 --max-requests 1000 --max-requests-jitter 100 \

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import ProgressUploadForm, RecordProgressForm
@@ -48,7 +49,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "title_ru", "title_az", "reference_number", "summary", "slug"]
@@ -95,7 +96,12 @@ class AgreementAdmin(admin.ModelAdmin):
     def import_progress_view(self, request, pk):
         """Bulk progress upload: preview first, then apply in one transaction on confirm."""
         agreement = get_object_or_404(Agreement, pk=pk)
-        if not self.has_change_permission(request, agreement):
+        # The import changes measures (through progress reports), not only the agreement.
+        if not (
+            self.has_change_permission(request, agreement)
+            and request.user.has_perm("agreements.change_measure")
+            and request.user.has_perm("agreements.add_progressreport")
+        ):
             raise PermissionDenied
         change_url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
         form = ProgressUploadForm()
@@ -155,7 +161,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(SimpleHistoryAdmin):
     list_display = [
         "number", "title", "agreement", "sector", "status", "progress", "due_on",
         "overdue_display", "record_link",

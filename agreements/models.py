@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import NewsArticle, Sector, Translated
 
@@ -149,6 +150,7 @@ class Agreement(Translated, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "title"]
@@ -315,6 +317,7 @@ class Measure(Translated, models.Model):
     )
 
     objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "number", "pk"]

@@ -9,14 +9,15 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .emails import deliver_outbox_email
-from .models import Event, OutboxEmail, Registration
+from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -184,7 +185,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "email",
@@ -204,11 +205,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "consent",
         "consent_at",
+        "policy_version",
         "is_walk_in",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
         "updated_at",
+        "anonymised_at",
         "registrant_page",
     ]
     fields = [
@@ -222,11 +225,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "language",
         "consent",
         "consent_at",
+        "policy_version",
         "is_walk_in",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
         "updated_at",
+        "anonymised_at",
         "registrant_page",
     ]
     actions = [
@@ -314,9 +319,15 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda n: ngettext("%d email queued.", "%d emails queued.", n) % n,
         )
 
-    @admin.action(description=_("Export to CSV (Excel)"), permissions=["view"])
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.export_registration")
+
+    @admin.action(description=_("Export to CSV (Excel)"), permissions=["export"])
     def export_csv(self, request, queryset):
-        registrations = queryset.select_related("event").order_by("event", "full_name", "pk")
+        registrations = list(queryset.select_related("event").order_by("event", "full_name", "pk"))
+        services.record_personal_data_export(
+            user=request.user, registrations=registrations, what="Registrations (CSV)"
+        )
         response = HttpResponse(
             registrations_csv(registrations), content_type="text/csv; charset=utf-8"
         )
@@ -383,3 +394,37 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             + ngettext("%d still waits.", "%d still wait.", len(pks) - sent) % (len(pks) - sent),
             messages.INFO,
         )
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(admin.ModelAdmin):
+    """The log of personal data exports: superusers only, and nobody can change it."""
+
+    list_display = ["exported_at", "username", "what", "event_list", "row_count"]
+    list_filter = ["what", "exported_at"]
+    search_fields = ["username", "events__title"]
+    date_hierarchy = "exported_at"
+    fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("events"))
+    def event_list(self, export):
+        return ", ".join(event.title for event in export.events.all())
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -29,7 +29,8 @@ PRIVACY_PAGE = {
         "and (if you give it) phone number, to manage the event and to write to you about it. "
         "We do not share them with anyone except the event's organisers, and we delete them "
         "after the retention period.\n\n"
-        "You can cancel your registration at any time with the link in your email.\n\n"
+        "With the link in your email you can cancel your registration at any time, and erase "
+        "your personal data.\n\n"
         "*Demo text: staff replace it in the admin under Pages.*"
     ),
     "body_ru": (
@@ -37,7 +38,8 @@ PRIVACY_PAGE = {
         "и (если вы его указали) телефон, чтобы провести мероприятие и писать вам о нём. "
         "Мы передаём их только организаторам мероприятия и удаляем по истечении срока "
         "хранения.\n\n"
-        "Отменить регистрацию можно в любой момент по ссылке из письма.\n\n"
+        "По ссылке из письма можно в любой момент отменить регистрацию и удалить свои "
+        "персональные данные.\n\n"
         "*Демонстрационный текст: сотрудники заменяют его в админке, в разделе «Страницы».*"
     ),
     "body_az": (
@@ -45,9 +47,11 @@ PRIVACY_PAGE = {
         "üçün adınızı, e-poçtunuzu, təşkilatınızı, vəzifənizi və (göstərdiyiniz halda) telefon "
         "nömrənizi saxlayırıq. Onları yalnız tədbirin təşkilatçıları ilə bölüşürük və saxlama "
         "müddəti bitdikdən sonra silirik.\n\n"
-        "Qeydiyyatınızı istənilən vaxt məktubdakı keçidlə ləğv edə bilərsiniz.\n\n"
+        "Məktubdakı keçidlə qeydiyyatınızı istənilən vaxt ləğv edə və şəxsi məlumatlarınızı "
+        "silə bilərsiniz.\n\n"
         "*Nümayiş mətni: işçilər onu admin panelində, «Səhifələr» bölməsində dəyişir.*"
     ),
+    "version": "1",
 }
 
 OPENING = {

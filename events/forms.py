@@ -1,3 +1,5 @@
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
@@ -5,7 +7,20 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import Page
+
 from .models import Registration
+
+SINGLE_LINE_FIELDS = ("full_name", "organisation", "position")
+
+
+def refuse_control_characters(form: forms.Form) -> None:
+    """Names are one line of text: line breaks and other control characters are refused
+    (they have no place in a name badge, a CSV cell or anywhere near an email header)."""
+    for name in SINGLE_LINE_FIELDS:
+        value = form.cleaned_data.get(name) or ""
+        if any(unicodedata.category(char) == "Cc" for char in value):
+            form.add_error(name, _("Please use a single line without special characters."))
 
 
 class RegistrationForm(forms.ModelForm):
@@ -31,8 +46,14 @@ class RegistrationForm(forms.ModelForm):
         self.fields["organisation"].required = True
         self.fields["position"].required = True
         privacy_url = reverse("portal:page", args=["privacy"])
+        version = Page.privacy_policy_version()
         self.fields["consent"].help_text = format_html(
-            '<a href="{}">{}</a>', privacy_url, _("Read the privacy policy")
+            '<a href="{}">{}</a>{}',
+            privacy_url,
+            _("Read the privacy policy"),
+            format_html(" ({})", _("version %(version)s") % {"version": version})
+            if version
+            else "",
         )
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -45,6 +66,11 @@ class RegistrationForm(forms.ModelForm):
         self.helper.layout = Layout(
             *self.Meta.fields, Div("website", css_class="hp-field", aria_hidden="true")
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        refuse_control_characters(self)
+        return cleaned_data
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
@@ -73,6 +99,11 @@ class WalkInForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        refuse_control_characters(self)
+        return cleaned_data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

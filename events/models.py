@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from portal.models import NewsArticle, Sector, Translated
 
@@ -182,6 +183,7 @@ class Event(Translated, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -323,6 +325,12 @@ class Registration(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     consent = models.BooleanField(_("consent to data processing"), default=False)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    policy_version = models.CharField(
+        _("privacy policy version"),
+        max_length=40,
+        blank=True,
+        help_text=_("The version of the privacy policy in force when the person consented."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.CONFIRMED, db_index=True
     )
@@ -337,13 +345,25 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_("Name, email, organisation, position and phone were removed at this time."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
+    # The secret token stays out of the history: one copy of it is enough.
+    history = HistoricalRecords(excluded_fields=["token", "updated_at"])
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        permissions = [
+            ("check_in", _("Can use the check-in page")),
+            ("export_registration", _("Can export registrations (personal data)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "event",
@@ -355,10 +375,18 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} — {self.event}"
+        return f"{self.display_name} — {self.event}"
 
     def get_absolute_url(self) -> str:
         return reverse("registrations:detail", kwargs={"token": self.token})
+
+    @property
+    def display_name(self) -> str:
+        return _("(personal data erased)") if self.is_anonymised else self.full_name
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def is_active(self) -> bool:
@@ -434,3 +462,30 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class PersonalDataExport(models.Model):
+    """A record of one export of registrants' personal data: who, when, what, how many rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("username"), max_length=150, help_text=_("Kept if the account is deleted.")
+    )
+    exported_at = models.DateTimeField(_("exported"), default=timezone.now, db_index=True)
+    events = models.ManyToManyField(Event, verbose_name=_("events"), related_name="+")
+    row_count = models.PositiveIntegerField(_("rows"))
+    what = models.CharField(_("what"), max_length=100)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.username}, {self.exported_at:%Y-%m-%d %H:%M}"

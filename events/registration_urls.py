@@ -9,4 +9,5 @@ app_name = "registrations"
 urlpatterns = [
     path("<str:token>/", views.RegistrationDetailView.as_view(), name="detail"),
     path("<str:token>/cancel/", views.CancelRegistrationView.as_view(), name="cancel"),
+    path("<str:token>/erase/", views.EraseRegistrationView.as_view(), name="erase"),
 ]

@@ -8,14 +8,19 @@ counting, and a database constraint backs up "one active registration per email"
 
 import datetime
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import Page
+
 from .emails import queue_registration_email
-from .models import Event, Registration
+from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -117,6 +122,7 @@ def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause
                     email=email,
                     consent=True,
                     consent_at=now,
+                    policy_version=Page.privacy_policy_version(),
                     status=status,
                     created_at=now,
                     **fields,
@@ -245,17 +251,31 @@ def check_in(*, registration: Registration) -> Registration:
     """Mark a confirmed registrant as arrived (a second tap changes nothing)."""
     if registration.status != Status.CONFIRMED:
         raise RegistrationError(_("Only confirmed registrations can be checked in."))
-    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+    claimed = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
         checked_in_at=timezone.now()
     )
-    registration.refresh_from_db(fields=["checked_in_at"])
+    registration.refresh_from_db()
+    if claimed:
+        _record_history([registration])
     return registration
 
 
 def undo_check_in(*, registration: Registration) -> Registration:
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
-    registration.checked_in_at = None
+    changed = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=False).update(
+        checked_in_at=None
+    )
+    registration.refresh_from_db()
+    if changed:
+        _record_history([registration])
     return registration
+
+
+def _record_history(registrations: Iterable[Registration], reason: str = "") -> None:
+    """A change-history entry for changes made with update() (which skips the history);
+    the registrations must be fresh from the database."""
+    Registration.history.bulk_history_create(
+        registrations, update=True, default_change_reason=reason
+    )
 
 
 def add_walk_in(
@@ -337,3 +357,86 @@ def send_reminders(*, now: datetime.datetime | None = None, within=datetime.time
                 queue_registration_email(registration, "reminder")
                 sent += 1
     return sent
+
+
+PERSONAL_DATA_ERASED = {
+    "full_name": "",
+    "email": "",
+    "organisation": "",
+    "position": "",
+    "phone": "",
+}
+
+
+def _anonymise(pks: list[int], *, now: datetime.datetime, reason: str) -> None:
+    """Remove the personal data of these registrations everywhere we keep a copy: the row,
+    its change history, its emails and the names in the admin's action log."""
+    Registration.objects.filter(pk__in=pks).update(**PERSONAL_DATA_ERASED, anonymised_at=now)
+    Registration.history.filter(id__in=pks).update(**PERSONAL_DATA_ERASED)
+    OutboxEmail.objects.filter(registration__in=pks).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id__in=[str(pk) for pk in pks],
+    ).update(object_repr=str(_("(personal data erased)")))
+    _record_history(Registration.objects.filter(pk__in=pks), reason)
+
+
+def erase_personal_data(
+    *, registration: Registration, now: datetime.datetime | None = None
+) -> list[Registration]:
+    """The registrant erases their personal data: an active registration for an event that
+    has not ended is cancelled first (the seat goes to the waiting list, no email is sent to
+    the address being erased); then name, email, organisation, position and phone are
+    removed. Status and check-in stay, so the event's counts do not change. Erasing twice
+    is harmless. Returns the registrations promoted from the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.is_anonymised:
+            return []
+        held_seat = False
+        if registration.is_active and event.ends_at >= now:
+            held_seat = registration.status == Status.CONFIRMED
+            registration.status = Status.CANCELLED
+            registration.save(update_fields=["status", "updated_at"])
+        _anonymise([registration.pk], now=now, reason="erased by the registrant")
+        return promote_from_waiting_list(event=event) if held_seat else []
+
+
+def purge_personal_data(*, older_than_days: int, now: datetime.datetime | None = None) -> int:
+    """Anonymise the registrations of events that ended more than ``older_than_days`` ago
+    (the retention period), keeping their status and check-in for statistics; delete the
+    emails sent that long ago. Returns how many registrations were anonymised; running it
+    again anonymises nothing more.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=older_than_days)
+    pks = list(
+        Registration.objects.filter(event__ends_at__lt=cutoff, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(pks), 500):
+        with transaction.atomic():
+            _anonymise(pks[start : start + 500], now=now, reason="retention period over")
+    OutboxEmail.objects.filter(created_at__lt=cutoff).exclude(
+        status=OutboxEmail.Status.QUEUED
+    ).delete()
+    return len(pks)
+
+
+def record_personal_data_export(
+    *, user, registrations: list[Registration], what: str
+) -> PersonalDataExport:
+    """Log an export of registrants' personal data: who, when, which events, how many rows."""
+    with transaction.atomic():
+        export = PersonalDataExport.objects.create(
+            user=user,
+            username=user.get_username(),
+            row_count=len(registrations),
+            what=what,
+        )
+        export.events.set({registration.event_id for registration in registrations})
+    return export

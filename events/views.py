@@ -4,15 +4,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
 from agreements.models import Agreement
@@ -138,6 +140,7 @@ def calendar_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class RegisterView(EventMixin, FormView):
     template_name = "events/register.html"
     form_class = RegistrationForm
@@ -181,6 +184,7 @@ class RegisterView(EventMixin, FormView):
         return redirect("events:registered", slug=self.get_event().slug)
 
 
+@method_decorator(never_cache, name="dispatch")
 class RegisteredView(EventMixin, TemplateView):
     """The confirmation page after the form; the registration comes from the session."""
 
@@ -203,6 +207,7 @@ class RegisteredView(EventMixin, TemplateView):
         return context
 
 
+@method_decorator(never_cache, name="dispatch")
 class LostLinkView(EventMixin, FormView):
     """Re-sends a registrant's link. Answers the same whether or not the email is known."""
 
@@ -234,6 +239,7 @@ class LostLinkView(EventMixin, FormView):
         return redirect(event)
 
 
+@method_decorator(never_cache, name="dispatch")
 class RegistrationDetailView(DetailView):
     """The registrant's own page, reached only through the secret link in their email."""
 
@@ -243,16 +249,18 @@ class RegistrationDetailView(DetailView):
     slug_url_kwarg = "token"
 
     def get_queryset(self):
-        return Registration.objects.select_related("event").exclude(event__status="draft")
+        return registrant_registrations()
 
 
+def registrant_registrations():
+    return Registration.objects.select_related("event").exclude(event__status="draft")
+
+
+@method_decorator(never_cache, name="dispatch")
 class CancelRegistrationView(View):
     def post(self, request, token: str):
-        registration = get_object_or_404(
-            Registration.objects.select_related("event").exclude(event__status="draft"),
-            token=token,
-        )
-        if registration.is_active:
+        registration = get_object_or_404(registrant_registrations(), token=token)
+        if registration.is_active and not registration.is_anonymised:
             services.cancel_registration(registration=registration)
             messages.success(
                 request, _("Your registration is cancelled. Thank you for telling us.")
@@ -260,14 +268,47 @@ class CancelRegistrationView(View):
         return redirect(registration)
 
 
-class StaffOnlyMixin(UserPassesTestMixin):
-    """Anonymous visitors go to the login page; logged-in non-staff get 403."""
+@method_decorator(never_cache, name="dispatch")
+class EraseRegistrationView(TemplateView):
+    """The registrant erases their personal data: a confirmation page, then a POST."""
 
-    def test_func(self):
-        return self.request.user.is_active and self.request.user.is_staff
+    template_name = "events/registration_erase.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = get_object_or_404(registrant_registrations(), token=kwargs["token"])
+        if self.registration.is_anonymised:
+            return redirect(self.registration)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["registration"] = self.registration
+        return context
+
+    def post(self, request, token: str):
+        services.erase_personal_data(registration=self.registration)
+        messages.success(
+            request,
+            _("Your personal data is erased. We keep only an anonymous count for the event."),
+        )
+        return redirect(self.registration)
 
 
-class CheckInView(StaffOnlyMixin, TemplateView):
+class CheckInPermissionMixin(PermissionRequiredMixin):
+    """Staff with the check-in permission (event managers). Anonymous visitors go to the
+    login page; anyone else logged in gets 403. The pages show personal data: never cached."""
+
+    permission_required = "events.check_in"
+
+    def has_permission(self):
+        return self.request.user.is_staff and super().has_permission()
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CheckInView(CheckInPermissionMixin, TemplateView):
     template_name = "events/check_in.html"
 
     def get_context_data(self, **kwargs):
@@ -292,7 +333,7 @@ class CheckInView(StaffOnlyMixin, TemplateView):
         return context
 
 
-class CheckInToggleView(StaffOnlyMixin, View):
+class CheckInToggleView(CheckInPermissionMixin, View):
     def post(self, request, slug: str, pk: int):
         registration = get_object_or_404(Registration, pk=pk, event__slug=slug)
         try:
@@ -309,7 +350,7 @@ class CheckInToggleView(StaffOnlyMixin, View):
         return redirect(f"{url}#registration-{registration.pk}")
 
 
-class WalkInView(StaffOnlyMixin, View):
+class WalkInView(CheckInPermissionMixin, View):
     def post(self, request, slug: str):
         event = get_object_or_404(Event, slug=slug)
         form = WalkInForm(request.POST)
@@ -328,7 +369,7 @@ class WalkInView(StaffOnlyMixin, View):
         return view(request, slug=slug, walk_in_form=form)
 
 
-class CheckInCountsView(StaffOnlyMixin, View):
+class CheckInCountsView(CheckInPermissionMixin, View):
     """The live numbers for the check-in page's small script."""
 
     def get(self, request, slug: str):

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -14,10 +15,27 @@ _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "ascti
 _SKIPPED_EXTRAS = {"request", "server_time"}
 
 
+# A registrant's secret link (/<lang>/registrations/<token>/…) opens their personal data:
+# the token never reaches a log line.
+_REGISTRANT_TOKEN = re.compile(r"(/registrations/)[^/?#\s]+")
+
+
+def redact_path(path: str) -> str:
+    """``/en/registrations/<token>/cancel/`` -> ``/en/registrations/…/cancel/``."""
+    return _REGISTRANT_TOKEN.sub("\\1…", path)
+
+
 class RequestIdFilter(logging.Filter):
-    """Adds ``record.request_id`` so that every format can show it."""
+    """Adds ``record.request_id`` so that every format can show it, and redacts registrant
+    tokens from the paths that Django's own request loggers put into their messages."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(arg, str) and "/registrations/" in arg for arg in record.args
+        ):
+            record.args = tuple(
+                redact_path(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
         # Django logs 4xx/5xx responses (logger django.request) after the middleware chain
         # has returned, with the request attached: take the id from there first.
         request = getattr(record, "request", None)

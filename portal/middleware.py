@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 
-from .logs import request_id_var
+from .logs import redact_path, request_id_var
 
 access_log = logging.getLogger("portal.request")
 
@@ -34,14 +34,15 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            path = redact_path(request.path)
             access_log.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },

@@ -82,6 +82,10 @@ class KeyFigure(Translated, models.Model):
         return f"{self.value} — {self.label}"
 
 
+# The editable page that holds the privacy policy; the registration form links to it.
+PRIVACY_PAGE_SLUG = "privacy"
+
+
 class Page(Translated, models.Model):
     """An editable page such as About or Contacts, written in Markdown."""
 
@@ -99,6 +103,15 @@ class Page(Translated, models.Model):
     )
     body_ru = models.TextField(_("text (Russian)"), blank=True)
     body_az = models.TextField(_("text (Azerbaijani)"), blank=True)
+    version = models.CharField(
+        _("version"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            'For the privacy policy: change it (e.g. "2026-02") whenever the text changes '
+            "in substance. Each registration records the version its registrant agreed to."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -111,6 +124,12 @@ class Page(Translated, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:page", kwargs={"slug": self.slug})
+
+    @classmethod
+    def privacy_policy_version(cls) -> str:
+        """The version of the privacy policy in force ("" when the page has none)."""
+        versions = cls.objects.filter(slug=PRIVACY_PAGE_SLUG).values_list("version", flat=True)
+        return versions.first() or ""
 
 
 class SiteProfile(Translated, models.Model):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
+    "simple_history",
     "portal",
     "agreements",
     "events",
@@ -75,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records the logged-in user on change-history entries (agreements, measures, events,
+    # registrations).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a lock-out flagged during authentication into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -312,3 +316,8 @@ NEWS_PER_PAGE = 10
 # Generous, because a company office or a registration desk shares one address.
 PORTAL_SUBMISSIONS_PER_WINDOW = int(os.environ.get("PORTAL_SUBMISSIONS_PER_WINDOW", "30"))
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+
+# Privacy: registrations of events that ended more than this many days ago are anonymised by
+# `manage.py purge_personal_data` (cron). The change history in the admin is read-only.
+PORTAL_RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS", "365"))
+SIMPLE_HISTORY_REVERT_DISABLED = True
