@@ -11,6 +11,14 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def production_server(tmp_path_factory):
+    """One `make serve` (gunicorn, production settings, demo content) for the whole run."""
+    from tests import production_server
+
+    yield from production_server.start(tmp_path_factory.mktemp("production-var"))
+
+
 @pytest.fixture
 def staff_client(django_user_model):
     """A second browser, logged in as a superuser (``client`` stays anonymous)."""

@@ -10,12 +10,9 @@ talking plain HTTP the way a scanner behind the reverse proxy would:
 import email
 import http.client
 import json
-import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -112,57 +109,11 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    var = tmp_path_factory.mktemp("outside-var")
-    port = _free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "PORT": str(port),
-        "PORTAL_VAR_DIR": str(var),
-        "DJANGO_BEHIND_PROXY": "1",
-    }
-    log = var / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 - make, from PATH, on our own Makefile
-            ["make", "serve"],  # noqa: S607
-            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if Browser(port).get("/healthz").status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        manage_env = {**env, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "localhost"}
-        subprocess.run(  # noqa: S603 - our own manage.py
-            [str(PYTHON), "manage.py", "load_demo"],
-            cwd=BASE_DIR, env=manage_env, check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        result = subprocess.run(  # noqa: S603 - our own manage.py
-            [str(PYTHON), "manage.py", "shell", "-c", SETUP_SCRIPT],
-            cwd=BASE_DIR, env=manage_env, check=True, capture_output=True, text=True,
-            timeout=120,
-        )  # fmt: skip
-        data = json.loads(result.stdout.strip().splitlines()[-1])
-        yield {"port": port, "var": var, **data}
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def site(production_server):
+    data = json.loads(
+        production_server.manage("shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1]
+    )
+    return {"port": production_server.port, "var": production_server.var, **data}
 
 
 # ---- Mozilla HTTP Observatory rules ----------------------------------------------------------

@@ -2,30 +2,18 @@
 
 import http.client
 import json
-import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.production_server import clean_env
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def clean_env(**extra) -> dict:
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **extra}
 
 
 class Server:
@@ -46,37 +34,9 @@ class Server:
         return response
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    var = tmp_path_factory.mktemp("serve-var")
-    port = free_port()
-    log = var / "server.log"
-    env = clean_env(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        PORT=str(port),
-        PORTAL_VAR_DIR=str(var),
-        DJANGO_BEHIND_PROXY="1",
-    )
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 - make, from PATH, on our own Makefile
-            ["make", "serve"],  # noqa: S607
-            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                if Server(port, log).get("/healthz").status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        yield Server(port, log)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+@pytest.fixture
+def server(production_server):
+    return Server(production_server.port, production_server.log)
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
@@ -155,3 +115,9 @@ def test_logs_are_json_lines_with_the_request_id(server):
     [line] = lines
     assert line["logger"] == "portal.request"
     assert line["message"] == "GET /en/news/ 200"
+
+
+def test_health_check_answers_plain_http_without_a_redirect(server):
+    response = server.get("/healthz", https=False)
+    assert response.status == 200
+    assert response.body == b"ok\n"
