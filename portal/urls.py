@@ -15,6 +15,7 @@ site_patterns = [
     path("news/feed/", LatestNewsFeed(), name="news-feed"),
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]
 
 urlpatterns = [

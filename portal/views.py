@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from events.models import Event
 
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .search import search
 
 LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
 
@@ -139,6 +140,20 @@ class NewsDetailView(DetailView):
             data["image"] = [self.request.build_absolute_uri(article.cover_image.url)]
         text = json.dumps(data, ensure_ascii=False)
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class SearchView(TemplateView):
+    """Site-wide search; the logic is in portal.search."""
+
+    template_name = "portal/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get = self.request.GET
+        context["results"] = search(
+            get.get("q", ""), kind=get.get("kind", ""), page=get.get("page", "")[:10] or 1
+        )
+        return context
 
 
 class PageView(DetailView):
