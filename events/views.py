@@ -109,7 +109,6 @@ class EventDetailView(EventMixin, DetailView):
         context = super().get_context_data(**kwargs)
         event = self.object
         context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
-        context["lost_link_form"] = LostLinkForm()
         context["registration_state"] = event.current_registration_state
         return context
 
@@ -206,7 +205,6 @@ class LostLinkView(EventMixin, FormView):
 
     form_class = LostLinkForm
     template_name = "events/lost_link.html"
-    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         if not allow_submission(request, scope="lost-link"):

@@ -10,9 +10,11 @@ class PortalConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from PIL import Image
 
+        from .pagecache import connect_content_signals
         from .search import register_sqlite_functions
         from .uploads import MAX_IMAGE_PIXELS
 
+        connect_content_signals()
         # The SQLite search fallback folds case in Python (SQLite's LIKE only folds ASCII).
         connection_created.connect(register_sqlite_functions, dispatch_uid="portal-sqlite-fold")
 

@@ -304,6 +304,15 @@ LOGGING = {
     },
 }
 
+# Whole pages for anonymous visitors are cached this many seconds (0: off); any staff change to
+# public content also makes them stale at once (portal.pagecache).
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "60"))
+
+# The benchmark (make bench) only: a bare view at /bench/bare/ and no practical limit on
+# form submissions from one address (wrk sends every registration from 127.0.0.1).
+PORTAL_BENCH = env_bool("PORTAL_BENCH")
+FORM_SUBMISSIONS_PER_WINDOW = 10**9 if PORTAL_BENCH else 10
+
 # How many items a public list shows per page.
 NEWS_PER_PAGE = 10
 

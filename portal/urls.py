@@ -6,16 +6,20 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .conditional import conditional_feed, news_feed_etag
 from .feeds import LatestNewsFeed
+from .pagecache import cache_public_page
 from .sitemaps import sitemaps
 
 site_patterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("news/", views.NewsListView.as_view(), name="news-list"),
-    path("news/feed/", LatestNewsFeed(), name="news-feed"),
-    path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
-    path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("news/", cache_public_page(views.NewsListView.as_view()), name="news-list"),
+    path("news/feed/", conditional_feed(LatestNewsFeed(), news_feed_etag), name="news-feed"),
+    path(
+        "news/<slug:slug>/", cache_public_page(views.NewsDetailView.as_view()), name="news-detail"
+    ),
+    path("pages/<slug:slug>/", cache_public_page(views.PageView.as_view()), name="page"),
+    path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
 ]
 
 urlpatterns = [
@@ -32,6 +36,10 @@ urlpatterns = [
 ]
 
 handler500 = "portal.views.server_error"
+
+if settings.PORTAL_BENCH:
+    # make bench: the stack's limit, a view that does nothing, through the same middleware.
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench-bare"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -162,6 +162,11 @@ class PageView(DetailView):
     model = Page
 
 
+def bench_bare(request):
+    """The benchmark's baseline (only routed when PORTAL_BENCH=1)."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 def robots_txt(request):
     """Everything public may be crawled; the admin and personal pages may not."""
     lines = [
