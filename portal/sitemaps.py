@@ -13,6 +13,7 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = 1000  # entries (item × language) per sitemap page
 
 
 class StaticViewSitemap(I18nSitemap):
@@ -37,7 +38,6 @@ class PageSitemap(I18nSitemap):
 
 class NewsSitemap(I18nSitemap):
     changefreq = "weekly"
-    limit = 5000
 
     def items(self):
         return NewsArticle.objects.published().only("slug", "updated_at").order_by("-publish_at")
@@ -58,7 +58,6 @@ class AgreementSitemap(I18nSitemap):
 
 class EventSitemap(I18nSitemap):
     changefreq = "weekly"
-    limit = 5000
 
     def items(self):
         return Event.objects.public().only("slug", "updated_at").order_by("-starts_at", "-pk")

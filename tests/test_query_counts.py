@@ -112,7 +112,11 @@ PAGES = {
     "event calendar": lambda w: reverse("events:event-calendar", args=[w["event"].slug]),
     "events calendar": lambda w: reverse("events:calendar"),
     "registrant page": lambda w: w["registration"].get_absolute_url(),
-    "sitemap": lambda w: "/sitemap.xml",
+    "sitemap index": lambda w: "/sitemap.xml",
+    "sitemap news": lambda w: "/sitemap-news.xml",
+    "sitemap events": lambda w: "/sitemap-events.xml",
+    "sitemap agreements": lambda w: "/sitemap-agreements.xml",
+    "sitemap pages": lambda w: "/sitemap-pages.xml",
     "robots.txt": lambda w: "/robots.txt",
 }
 

@@ -165,7 +165,8 @@ def test_feeds_and_calendars_answer_conditional_requests(client, url_name):
 def test_sitemap_lists_public_events_in_every_language(client):
     event = EventFactory(slug="caspian-forum")
     EventFactory(slug="draft-forum", status="draft")
-    xml = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-events.xml" in client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-events.xml").content.decode()
     for language in ("en", "ru", "az"):
         assert f"http://testserver/{language}/events/{event.slug}/</loc>" in xml
         assert (
