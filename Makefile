@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: install run serve require-secret-key test test-e2e lint format messages check clean
+.PHONY: install run serve require-secret-key test test-e2e lint format messages check clean bench
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed (python3.13, python3.12 or python3 on PATH)." >&2; exit 1; }
@@ -74,6 +74,11 @@ check: export DJANGO_DEBUG ?= 1
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Load test against PostgreSQL (database portal_bench, created by the bench; wrk from Debian):
+# prints requests/s, p50, p99 and queries per page, cached and uncached (bench/run.py).
+bench: install
+	$(PY) bench/run.py
 
 # Developers only (needs GNU gettext): refresh and compile the translations.
 # The compiled .mo files are committed so that nobody else needs gettext.

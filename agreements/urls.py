@@ -1,19 +1,22 @@
 from django.urls import path
 
+from portal.conditional import conditional_feed, progress_feed_etag
+from portal.pagecache import cache_public_page
+
 from . import views
 from .feeds import ProgressReportFeed
 
 app_name = "agreements"
 
 urlpatterns = [
-    path("", views.AgreementListView.as_view(), name="list"),
-    path("overview/", views.OverviewView.as_view(), name="overview"),
-    path("feed/", ProgressReportFeed(), name="feed"),
+    path("", cache_public_page(views.AgreementListView.as_view()), name="list"),
+    path("overview/", cache_public_page(views.OverviewView.as_view()), name="overview"),
+    path("feed/", conditional_feed(ProgressReportFeed(), progress_feed_etag), name="feed"),
     path("agreements.csv", views.AgreementsExportView.as_view(fmt="csv"), name="export-csv"),
     path("agreements.json", views.AgreementsExportView.as_view(fmt="json"), name="export-json"),
     path("measures.csv", views.measures_export, {"fmt": "csv"}, name="measures-csv"),
     path("measures.json", views.measures_export, {"fmt": "json"}, name="measures-json"),
-    path("<slug:slug>/", views.AgreementDetailView.as_view(), name="detail"),
+    path("<slug:slug>/", cache_public_page(views.AgreementDetailView.as_view()), name="detail"),
     path(
         "<slug:slug>/measures.csv",
         views.measures_export,

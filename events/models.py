@@ -9,8 +9,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,20 +48,31 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
     def with_seat_counts(self) -> "EventQuerySet":
-        """Adds n_confirmed, n_waiting, n_pending, n_cancelled and n_checked_in."""
+        """Adds n_confirmed, n_waiting, n_pending, n_cancelled and n_checked_in.
+
+        Each is a correlated subquery rather than a join with GROUP BY: a page of 12 events
+        then counts only those events' registrations (through the event_id index), and the
+        paginator's COUNT(*) leaves them out, instead of aggregating every registration of
+        every matching event first (50-100 ms with 100,000 registrations).
+        """
         status = Registration.Status
+
+        def count(**filters):
+            registrations = (
+                Registration.objects.filter(event=OuterRef("pk"), **filters)
+                .order_by()
+                .values("event")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(registrations, output_field=models.IntegerField()), 0)
+
         return self.annotate(
-            n_confirmed=Count("registrations", filter=Q(registrations__status=status.CONFIRMED)),
-            n_waiting=Count("registrations", filter=Q(registrations__status=status.WAITING)),
-            n_pending=Count("registrations", filter=Q(registrations__status=status.PENDING)),
-            n_cancelled=Count("registrations", filter=Q(registrations__status=status.CANCELLED)),
-            n_checked_in=Count(
-                "registrations",
-                filter=Q(
-                    registrations__status=status.CONFIRMED,
-                    registrations__checked_in_at__isnull=False,
-                ),
-            ),
+            n_confirmed=count(status=status.CONFIRMED),
+            n_waiting=count(status=status.WAITING),
+            n_pending=count(status=status.PENDING),
+            n_cancelled=count(status=status.CANCELLED),
+            n_checked_in=count(status=status.CONFIRMED, checked_in_at__isnull=False),
         )
 
 

@@ -1,14 +1,21 @@
 from django.urls import path
 
+from portal.conditional import conditional_calendar
+from portal.pagecache import cache_public_page
+
 from . import views
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.EventListView.as_view(), name="list"),
-    path("calendar.ics", views.events_calendar, name="calendar"),
-    path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
-    path("<slug:slug>/calendar.ics", views.event_calendar, name="event-calendar"),
+    path("", cache_public_page(views.EventListView.as_view()), name="list"),
+    path("calendar.ics", conditional_calendar(views.events_calendar), name="calendar"),
+    path("<slug:slug>/", cache_public_page(views.EventDetailView.as_view()), name="detail"),
+    path(
+        "<slug:slug>/calendar.ics",
+        conditional_calendar(views.event_calendar),
+        name="event-calendar",
+    ),
     path("<slug:slug>/register/", views.RegisterView.as_view(), name="register"),
     path("<slug:slug>/register/done/", views.RegisteredView.as_view(), name="registered"),
     path("<slug:slug>/lost-link/", views.LostLinkView.as_view(), name="lost-link"),

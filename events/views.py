@@ -113,7 +113,6 @@ class EventDetailView(EventMixin, DetailView):
         event = self.object
         context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
         context["related_agreements"] = Agreement.objects.public().filter(events=event)
-        context["lost_link_form"] = LostLinkForm()
         context["registration_state"] = event.current_registration_state
         return context
 
@@ -213,7 +212,6 @@ class LostLinkView(EventMixin, FormView):
 
     form_class = LostLinkForm
     template_name = "events/lost_link.html"
-    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         if not allow_submission(request, scope="lost-link"):

@@ -7,9 +7,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Site and news")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from PIL import Image
 
+        from .pagecache import connect_content_signals
+        from .search import register_sqlite_functions
         from .uploads import MAX_IMAGE_PIXELS
+
+        connect_content_signals()
+        # The SQLite search fallback folds case in Python (SQLite's LIKE only folds ASCII).
+        connection_created.connect(register_sqlite_functions, dispatch_uid="portal-sqlite-fold")
 
         # Pillow refuses decompression bombs (at twice this size) wherever it opens images.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

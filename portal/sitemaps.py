@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from agreements.models import Agreement
+from events.models import Event
 
 from .models import NewsArticle, Page
 
@@ -12,6 +13,7 @@ class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = 1000  # entries (item × language) per sitemap page
 
 
 class StaticViewSitemap(I18nSitemap):
@@ -36,7 +38,6 @@ class PageSitemap(I18nSitemap):
 
 class NewsSitemap(I18nSitemap):
     changefreq = "weekly"
-    limit = 5000
 
     def items(self):
         return NewsArticle.objects.published().only("slug", "updated_at").order_by("-publish_at")
@@ -55,9 +56,20 @@ class AgreementSitemap(I18nSitemap):
         return agreement.updated_at
 
 
+class EventSitemap(I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Event.objects.public().only("slug", "updated_at").order_by("-starts_at", "-pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
 sitemaps = {
     "site": StaticViewSitemap,
     "pages": PageSitemap,
     "news": NewsSitemap,
     "agreements": AgreementSitemap,
+    "events": EventSitemap,
 }

@@ -1,26 +1,40 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .conditional import conditional_feed, news_feed_etag
 from .feeds import LatestNewsFeed
+from .pagecache import cache_public_page
 from .sitemaps import sitemaps
 
 site_patterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("news/", views.NewsListView.as_view(), name="news-list"),
-    path("news/feed/", LatestNewsFeed(), name="news-feed"),
-    path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
-    path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("news/", cache_public_page(views.NewsListView.as_view()), name="news-list"),
+    path("news/feed/", conditional_feed(LatestNewsFeed(), news_feed_etag), name="news-feed"),
+    path(
+        "news/<slug:slug>/", cache_public_page(views.NewsDetailView.as_view()), name="news-detail"
+    ),
+    path("pages/<slug:slug>/", cache_public_page(views.PageView.as_view()), name="page"),
+    path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
 ]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of per-section sitemaps, each paginated (?p=2): one file of every article in
+    # three languages would be tens of thousands of entries and seconds to render.
+    path("sitemap.xml", cache_public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        cache_public_page(sitemap),
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", include((site_patterns, "portal"))),
@@ -31,6 +45,10 @@ urlpatterns = [
 ]
 
 handler500 = "portal.views.server_error"
+
+if settings.PORTAL_BENCH:
+    # make bench: the stack's limit, a view that does nothing, through the same middleware.
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench-bare"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

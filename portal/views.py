@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from events.models import Event
 
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .search import search
 
 LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
 
@@ -141,10 +142,29 @@ class NewsDetailView(DetailView):
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+class SearchView(TemplateView):
+    """Site-wide search; the logic is in portal.search."""
+
+    template_name = "portal/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get = self.request.GET
+        context["results"] = search(
+            get.get("q", ""), kind=get.get("kind", ""), page=get.get("page", "")[:10] or 1
+        )
+        return context
+
+
 class PageView(DetailView):
     template_name = "portal/page.html"
     context_object_name = "page"
     model = Page
+
+
+def bench_bare(request):
+    """The benchmark's baseline (only routed when PORTAL_BENCH=1)."""
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def robots_txt(request):

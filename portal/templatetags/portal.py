@@ -4,6 +4,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 from portal.text import render_markdown
+from portal.thumbnails import thumbnail_url
 
 register = template.Library()
 
@@ -12,6 +13,12 @@ register = template.Library()
 def markdown(text: str):
     """Render staff-written Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def thumbnail(image, size: str = "card") -> str:
+    """``{{ article.cover_image|thumbnail:"card" }}``: URL of a small WebP for list slots."""
+    return thumbnail_url(image, size)
 
 
 @register.filter

@@ -309,6 +309,6 @@ def test_news_article_links_to_its_agreements(client):
 def test_sitemap_lists_public_agreements_only(client):
     public = AgreementFactory(status="in_force")
     draft = AgreementFactory(status="draft")
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-agreements.xml").content.decode()
     assert f"/ru/agreements/{public.slug}/</loc>" in xml
     assert f"/agreements/{draft.slug}/" not in xml

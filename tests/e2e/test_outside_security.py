@@ -372,11 +372,9 @@ def test_xss_in_a_stored_registration_comes_back_escaped(site, payload):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_xss_in_the_lost_link_form_comes_back_escaped(site, payload):
     browser = Browser(site["port"])
-    detail = f"/en/events/{site['event']}/"
-    token = browser.csrf_token(detail)
-    response = browser.post(
-        f"/en/events/{site['event']}/lost-link/", {"csrfmiddlewaretoken": token, "email": payload}
-    )
+    form = f"/en/events/{site['event']}/lost-link/"
+    token = browser.csrf_token(form)
+    response = browser.post(form, {"csrfmiddlewaretoken": token, "email": payload})
     if response.status == 302:
         response = browser.follow(response)
     assert response.status == 200

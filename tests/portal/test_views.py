@@ -238,7 +238,9 @@ def test_healthz_is_503_when_the_database_is_unreachable():
 def test_sitemap_lists_every_language_with_alternates(client):
     article = NewsArticleFactory()
     NewsArticleFactory(slug="hidden-draft", status=NewsArticle.Status.DRAFT)
-    response = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-news.xml</loc>" in index
+    response = client.get("/sitemap-news.xml")
     assert response.status_code == 200
     xml = response.content.decode()
     for language in ("en", "ru", "az"):

@@ -3,7 +3,7 @@ from importlib import import_module
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal import scale
 
@@ -38,6 +38,9 @@ class Command(BaseCommand):
                     continue
                 for name, count in module.load(options=options).items():
                     self.stdout.write(f"{name}: {count}")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses
         self.stdout.write(
             self.style.SUCCESS(f"Scale data loaded in {time.monotonic() - started:.1f} s.")
         )
