@@ -63,6 +63,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has its own token
         self.helper.layout = Layout(
             *self.Meta.fields, Div("website", css_class="hp-field", aria_hidden="true")
         )
@@ -93,6 +94,7 @@ class LostLinkForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has its own token
 
 
 class WalkInForm(forms.Form):
@@ -109,3 +111,4 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has its own token

@@ -483,3 +483,10 @@ def test_event_page_links_related_public_agreements(client):
     html = client.get(event.get_absolute_url()).content.decode()
     assert "Road map on ports" in html and public.get_absolute_url() in html
     assert "Secret draft agreement" not in html
+
+
+@pytest.mark.parametrize("page", ["register", "lost-link"])
+def test_forms_carry_exactly_one_csrf_token(client, page):
+    event = EventFactory()
+    html = client.get(f"/en/events/{event.slug}/{page}/").content.decode()
+    assert html.count('name="csrfmiddlewaretoken"') == 1
