@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView, View
 
 from portal.models import NewsArticle, Sector
+from portal.pagecache import remember
 from portal.views import PaginatedListView
 
 from . import opendata
@@ -76,6 +77,18 @@ def public_statuses() -> list[str]:
     return [status for status in Agreement.Status.values if status != Agreement.Status.DRAFT]
 
 
+def signing_years() -> list[int]:
+    """The years in which public agreements were signed, newest first (the year filter)."""
+    return list(
+        Agreement.objects.public()
+        .exclude(signed_on=None)
+        .annotate(year=ExtractYear("signed_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
 class AgreementListView(RegistryFilterMixin, PaginatedListView):
     template_name = "agreements/agreement_list.html"
     context_object_name = "agreements"
@@ -92,18 +105,10 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = (
-            Agreement.objects.public()
-            .exclude(signed_on=None)
-            .annotate(year=ExtractYear("signed_on"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
         context.update(
             sectors=self.sectors,
             parties=self.parties,
-            years=list(years),
+            years=remember("agreements:years", signing_years),
             kinds=Agreement.Kind.choices,
             statuses=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
             filters=self.filters,

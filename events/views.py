@@ -19,6 +19,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from agreements.models import Agreement
 from portal.models import NewsArticle, Sector
+from portal.pagecache import remember
 from portal.views import PaginatedListView
 
 from . import services
@@ -81,12 +82,15 @@ class EventListView(PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        months = self.base_queryset().dates("starts_at", "month")
+        months = remember(
+            f"events:months:{'past' if self.past else 'upcoming'}",
+            lambda: list(self.base_queryset().dates("starts_at", "month")),
+        )
         context.update(
             past=self.past,
             sectors=self.sectors,
             kinds=Event.Kind.choices,
-            months=list(months),
+            months=months,
             filters=self.filters,
         )
         return context

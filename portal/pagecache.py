@@ -48,6 +48,18 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def remember(name: str, compute, *, seconds: int = 300):
+    """A value derived from public content (a filter's list of years, say), computed once per
+    content generation: a staff change recomputes it on the next request. ``seconds`` bounds
+    what no save announces (an event moving from upcoming to past)."""
+    key = f"portal:derived:{name}:{cache.get(GENERATION_KEY) or '-'}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def content_changed(sender, **kwargs) -> None:
     """post_save / post_delete / m2m_changed receiver for public content."""
     if kwargs.get("raw"):  # loaddata

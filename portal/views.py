@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from events.models import Event
 
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .pagecache import remember
 from .search import search
 
 LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
@@ -81,15 +82,20 @@ class NewsListView(PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = (
-            NewsArticle.objects.published()
-            .annotate(year=ExtractYear("publish_at"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        context.update(sectors=self.sectors, years=list(years), filters=self.filters)
+        years = remember("news:years", news_years)
+        context.update(sectors=self.sectors, years=years, filters=self.filters)
         return context
+
+
+def news_years() -> list[int]:
+    """The years that have published news, newest first (the year filter's choices)."""
+    return list(
+        NewsArticle.objects.published()
+        .annotate(year=ExtractYear("publish_at"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
 
 
 class NewsDetailView(DetailView):

@@ -1,6 +1,7 @@
 """The anonymous page cache (portal.pagecache) and conditional GET (portal.conditional)."""
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -174,3 +175,10 @@ def test_sitemap_lists_public_events_in_every_language(client):
             in xml
         )
     assert "draft-forum" not in xml
+
+
+def test_filter_choices_follow_a_staff_change(client):
+    NewsArticleFactory(publish_at=datetime(2021, 12, 8, tzinfo=UTC))
+    assert client.get("/en/news/").context["years"] == [2021]
+    NewsArticleFactory(publish_at=datetime(2019, 5, 1, tzinfo=UTC))  # a save: new generation
+    assert client.get("/en/news/").context["years"] == [2021, 2019]
