@@ -384,6 +384,8 @@ class Registration(models.Model):
                 violation_error_message=_("This email is already registered for the event."),
             )
         ]
+        # Seat counts are per event and status (one index-only count per event and status).
+        indexes = [models.Index(fields=["event", "status"], name="events_registration_seats_idx")]
 
     def __str__(self) -> str:
         return f"{self.display_name} — {self.event}"

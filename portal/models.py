@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -243,7 +244,15 @@ class NewsArticle(models.Model):
         ordering = ["-publish_at", "-pk"]
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
-        indexes = [models.Index(fields=["status", "-publish_at"], name="news_status_publish_idx")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="news_status_publish_idx"),
+            # The home page: featured first, then newest, among published articles.
+            models.Index(
+                fields=["-is_featured", "-publish_at"],
+                condition=Q(status="published"),
+                name="news_home_order_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
