@@ -13,11 +13,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .emails import deliver_outbox_email
+from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
     list_display = [
         "title",
         "starts_at",

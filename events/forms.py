@@ -8,8 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Page
+from portal.uploads import clean_image_field
 
-from .models import Registration
+from .models import Event, Registration
 
 SINGLE_LINE_FIELDS = ("full_name", "organisation", "position")
 
@@ -112,3 +113,20 @@ class WalkInForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has its own token
+
+
+class EventAdminForm(forms.ModelForm):
+    """The admin's event form; a new image is checked and re-encoded before saving."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "title", "slug", "kind", "status", "description", "title_ru", "description_ru",
+            "title_az", "description_az", "starts_at", "ends_at", "time_zone", "venue_name",
+            "venue_address", "online_url", "capacity", "registration_opens_at",
+            "registration_closes_at", "waiting_list_enabled", "approval_required", "image",
+            "image_alt", "organisers", "sectors", "related_news", "related_agreements",
+        ]  # fmt: skip
+
+    def clean_image(self):
+        return clean_image_field(self.cleaned_data.get("image"))

@@ -1,8 +1,7 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
 from .models import NewsArticle
-from .uploads import clean_uploaded_image
+from .uploads import clean_image_field
 
 
 class NewsArticleAdminForm(forms.ModelForm):
@@ -29,7 +28,4 @@ class NewsArticleAdminForm(forms.ModelForm):
         ]
 
     def clean_cover_image(self):
-        image = self.cleaned_data.get("cover_image")
-        if isinstance(image, UploadedFile):  # a new upload, not the stored file or "clear"
-            return clean_uploaded_image(image)
-        return image
+        return clean_image_field(self.cleaned_data.get("cover_image"))

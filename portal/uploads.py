@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -99,3 +100,11 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
             image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         image.save(output, "WEBP", quality=85)
     return output.getvalue()
+
+
+def clean_image_field(value):
+    """For a form's clean_<image field>(): re-encode a new upload; keep a stored file or a
+    cleared field as it is."""
+    if isinstance(value, UploadedFile):
+        return clean_uploaded_image(value)
+    return value

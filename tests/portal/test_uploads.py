@@ -5,12 +5,14 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from PIL import Image
 
+from events.forms import EventAdminForm
 from portal.models import NewsArticle
 from portal.uploads import MAX_IMAGE_PIXELS, clean_uploaded_image
-from tests.factories import NewsArticleFactory
+from tests.factories import EventFactory, NewsArticleFactory
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -156,3 +158,19 @@ def test_admin_refuses_bad_covers_with_a_message(staff_client, settings, tmp_pat
     assert not article.cover_image
     assert not list(tmp_path.rglob("*.*"))
     assert NewsArticle.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_event_images_get_the_same_re_encoding(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    event = EventFactory()
+    data = {**model_to_dict(event), "image_alt": "The hall"}
+    data = {key: value for key, value in data.items() if value is not None and key != "image"}
+    form = EventAdminForm(
+        data=data, files={"image": upload("hall.png", image_bytes("PNG") + HTML)}, instance=event
+    )
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert b"<script" not in (tmp_path / saved.image.name).read_bytes()
+    refused = EventAdminForm(data=data, files={"image": upload("x.svg", SVG)}, instance=event)
+    assert not refused.is_valid() and "image" in refused.errors
