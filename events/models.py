@@ -405,6 +405,11 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    @property
+    def can_be_cancelled_by_registrant(self) -> bool:
+        """The registrant may cancel an active registration until the event is over."""
+        return self.is_active and not self.is_anonymised and not self.event.is_past
+
     def clean(self) -> None:
         # The database constraint says the same; checking here turns a staff edit that would
         # break it (the admin form leaves out the event, so Django skips the constraint) into a

@@ -262,7 +262,7 @@ def registrant_registrations():
 class CancelRegistrationView(View):
     def post(self, request, token: str):
         registration = get_object_or_404(registrant_registrations(), token=token)
-        if registration.is_active and not registration.is_anonymised:
+        if registration.can_be_cancelled_by_registrant:
             services.cancel_registration(registration=registration)
             messages.success(
                 request, _("Your registration is cancelled. Thank you for telling us.")

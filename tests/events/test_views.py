@@ -491,3 +491,16 @@ def test_forms_carry_exactly_one_csrf_token(client, page):
     event = EventFactory()
     html = client.get(f"/en/events/{event.slug}/{page}/").content.decode()
     assert html.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_registrant_cannot_cancel_after_the_event(client):
+    event = EventFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    registration = RegistrationFactory(event=event)
+    url = f"/en/registrations/{registration.token}/"
+    assert f"{url}cancel/" not in client.get(url).content.decode()
+    client.post(f"{url}cancel/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
