@@ -1,12 +1,11 @@
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .forms import NewsArticleAdminForm
-from .models import SITE_PROFILE_CACHE_KEY, KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
 
 @admin.register(Sector)
@@ -59,14 +58,6 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not SiteProfile.objects.exists() and super().has_add_permission(request)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        cache.delete(SITE_PROFILE_CACHE_KEY)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        cache.delete(SITE_PROFILE_CACHE_KEY)
 
 
 @admin.register(NewsArticle)

@@ -8,13 +8,17 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_save
         from PIL import Image
 
+        from .models import SiteProfile, forget_site_profile
         from .pagecache import connect_content_signals
         from .search import register_sqlite_functions
         from .uploads import MAX_IMAGE_PIXELS
 
         connect_content_signals()
+        for signal in (post_save, post_delete):
+            signal.connect(forget_site_profile, sender=SiteProfile, dispatch_uid="site-profile")
         # The SQLite search fallback folds case in Python (SQLite's LIKE only folds ASCII).
         connection_created.connect(register_sqlite_functions, dispatch_uid="portal-sqlite-fold")
 

@@ -5,7 +5,7 @@ from pathlib import PurePath
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -159,12 +159,20 @@ class SiteProfile(Translated, models.Model):
 
     @classmethod
     def current(cls) -> "SiteProfile":
-        """The profile, cached because every page's header and footer need it."""
+        """The profile, cached because every page's header and footer need it (the cache is
+        cleared whenever a profile is saved or deleted: see forget_site_profile)."""
         profile = cache.get(SITE_PROFILE_CACHE_KEY)
         if profile is None:
             profile = cls.objects.order_by("pk").first() or cls(name="Business Centre")
             cache.set(SITE_PROFILE_CACHE_KEY, profile, 300)
         return profile
+
+
+def forget_site_profile(**kwargs) -> None:
+    """post_save / post_delete receiver: the next request reads the profile again, also when
+    the change comes from the shell or load_demo rather than the admin."""
+    cache.delete(SITE_PROFILE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SITE_PROFILE_CACHE_KEY))
 
 
 def cover_upload_to(instance: "NewsArticle", filename: str) -> str:

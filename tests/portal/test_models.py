@@ -57,3 +57,11 @@ def test_markdown_is_rendered_and_html_is_sanitised():
     assert "<script" not in html
     assert "javascript:" not in html
     assert "onerror" not in html
+
+
+def test_site_profile_change_shows_on_the_next_request(client):
+    profile = SiteProfile.objects.create(name="Old name")
+    assert "Old name" in client.get("/en/").content.decode()
+    profile.name = "New name"
+    profile.save()  # outside the admin too (shell, load_demo)
+    assert "New name" in client.get("/en/").content.decode()
