@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import SiteProfile
 
-from .models import Agreement, ProgressReport
+from .models import ProgressReport
 
 
 class ProgressReportFeed(Feed):
@@ -22,7 +22,7 @@ class ProgressReportFeed(Feed):
 
     def items(self):
         return (
-            ProgressReport.objects.exclude(measure__agreement__status=Agreement.Status.DRAFT)
+            ProgressReport.objects.public()
             .select_related("measure__agreement")
             .order_by("-reported_on", "-pk")[:30]
         )

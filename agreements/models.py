@@ -361,6 +361,12 @@ class Measure(Translated, models.Model):
             )
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def public(self) -> "ProgressReportQuerySet":
+        """Reports on measures of agreements the public can see (not drafts)."""
+        return self.exclude(measure__agreement__status=Agreement.Status.DRAFT)
+
+
 class ProgressReport(Translated, models.Model):
     """A dated step in a measure's story; the latest one sets its progress and status."""
 
@@ -386,6 +392,8 @@ class ProgressReport(Translated, models.Model):
         help_text=_("Empty keeps the current status."),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_on", "-pk"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agreements.demo import AGREEMENT_SLUG
 from agreements.models import Agreement
 from portal.demo import FOUNDING_ARTICLE_SLUG
-from portal.models import NewsArticle, Page, Sector
+from portal.models import PRIVACY_PAGE_SLUG, NewsArticle, Page, Sector
 
 from .models import Event, Registration
 
@@ -146,7 +146,7 @@ UPCOMING = [
 
 
 def load() -> None:
-    Page.objects.get_or_create(slug="privacy", defaults=PRIVACY_PAGE)
+    Page.objects.get_or_create(slug=PRIVACY_PAGE_SLUG, defaults=PRIVACY_PAGE)
 
     astrakhan = ZoneInfo("Europe/Astrakhan")
     opening, created = Event.objects.get_or_create(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Page
+from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
 
 from .models import Event, Registration
@@ -46,7 +46,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["email"].required = True
         self.fields["organisation"].required = True
         self.fields["position"].required = True
-        privacy_url = reverse("portal:page", args=["privacy"])
+        privacy_url = reverse("portal:page", args=[PRIVACY_PAGE_SLUG])
         version = Page.privacy_policy_version()
         self.fields["consent"].help_text = format_html(
             '<a href="{}">{}</a>{}',

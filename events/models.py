@@ -1,6 +1,7 @@
 """Events, registrations and the outbox of emails about them."""
 
 import datetime
+import functools
 import secrets
 import uuid
 import zoneinfo
@@ -20,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from portal.models import NewsArticle, Sector, Translated
 
 
+@functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -250,10 +252,6 @@ class Event(Translated, models.Model):
         return self.ends_at < timezone.now()
 
     @property
-    def is_online(self) -> bool:
-        return bool(self.online_url) and not self.venue_name
-
-    @property
     def place(self) -> str:
         return ", ".join(part for part in (self.venue_name, self.venue_address) if part)
 
@@ -265,10 +263,6 @@ class Event(Translated, models.Model):
     @property
     def confirmed_count(self) -> int:
         return self._count("n_confirmed", Registration.Status.CONFIRMED)
-
-    @property
-    def waiting_count(self) -> int:
-        return self._count("n_waiting", Registration.Status.WAITING)
 
     @property
     def seats_left(self) -> int | None:

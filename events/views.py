@@ -134,7 +134,7 @@ def events_calendar(request):
 
 
 def base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/") if request else settings.PORTAL_BASE_URL
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def calendar_response(content: bytes, name: str) -> HttpResponse:

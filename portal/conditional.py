@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.views.decorators.http import condition
 
-from agreements.models import Agreement, ProgressReport
+from agreements.models import ProgressReport
 from events.models import Event
 
 from .models import NewsArticle
@@ -59,7 +59,7 @@ def news_feed_etag(request, **kwargs) -> Validators:
 
 
 def progress_feed_etag(request, **kwargs) -> Validators:
-    reports = ProgressReport.objects.exclude(measure__agreement__status=Agreement.Status.DRAFT)
+    reports = ProgressReport.objects.public()
     return _validators(request, "progress", reports, "created_at")
 
 

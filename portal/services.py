@@ -2,26 +2,18 @@
 
 from collections.abc import Iterable
 
-from django.utils import timezone
-
 from .models import NewsArticle
 
 
 def publish_articles(*, articles: Iterable[NewsArticle]) -> int:
-    """Publish the given articles.
-
-    An article keeps its publish time when one is set in the future (it stays
-    scheduled); otherwise it goes public now. Returns how many changed.
-    """
-    now = timezone.now()
+    """Publish the given articles. Each keeps its publish time: one in the future stays
+    scheduled, one in the past goes public now. Returns how many changed."""
     changed = 0
     for article in articles:
         if article.status == NewsArticle.Status.PUBLISHED:
             continue
         article.status = NewsArticle.Status.PUBLISHED
-        if article.publish_at is None:
-            article.publish_at = now
-        article.save(update_fields=["status", "publish_at", "updated_at"])
+        article.save(update_fields=["status", "updated_at"])
         changed += 1
     return changed
 
