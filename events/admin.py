@@ -12,7 +12,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .emails import deliver_outbox_email
+from .emails import retry_outbox_emails
 from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
@@ -100,7 +100,7 @@ class EventAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         previous = Event.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
-        count = services.notify_event_changed(event=obj, previous=previous)
+        count, promoted = services.apply_event_change(event=obj, previous=previous)
         if count:
             self.message_user(
                 request,
@@ -112,19 +112,17 @@ class EventAdmin(SimpleHistoryAdmin):
                 % count,
                 messages.INFO,
             )
-        if previous is not None and obj.capacity != previous.capacity:
-            promoted = services.promote_from_waiting_list(event=obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%d person moved from the waiting list to confirmed.",
-                        "%d people moved from the waiting list to confirmed.",
-                        len(promoted),
-                    )
-                    % len(promoted),
-                    messages.INFO,
+        if promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d person moved from the waiting list to confirmed.",
+                    "%d people moved from the waiting list to confirmed.",
+                    len(promoted),
                 )
+                % len(promoted),
+                messages.INFO,
+            )
 
 
 CSV_COLUMNS = [
@@ -384,16 +382,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        pks = list(queryset.exclude(status=OutboxEmail.Status.SENT).values_list("pk", flat=True))
-        OutboxEmail.objects.filter(pk__in=pks).update(
-            status=OutboxEmail.Status.QUEUED, next_attempt_at=timezone.now()
-        )
-        sent = sum(deliver_outbox_email(pk) for pk in pks)
+        sent, waiting = retry_outbox_emails(emails=queryset)
         self.message_user(
             request,
             ngettext("%d email sent.", "%d emails sent.", sent) % sent
             + " "
-            + ngettext("%d still waits.", "%d still wait.", len(pks) - sent) % (len(pks) - sent),
+            + ngettext("%d still waits.", "%d still wait.", waiting) % waiting,
             messages.INFO,
         )
 

@@ -106,6 +106,17 @@ def _deliver_after_commit(pk: int) -> None:
         logger.exception("Could not deliver email %s after commit", pk)
 
 
+def retry_outbox_emails(*, emails) -> tuple[int, int]:
+    """Staff asked to try the given unsent emails again now (also ones that were given up).
+    Returns (sent, still waiting)."""
+    pks = list(emails.exclude(status=OutboxEmail.Status.SENT).values_list("pk", flat=True))
+    OutboxEmail.objects.filter(pk__in=pks).update(
+        status=OutboxEmail.Status.QUEUED, next_attempt_at=timezone.now()
+    )
+    sent = sum(deliver_outbox_email(pk) for pk in pks)
+    return sent, len(pks) - sent
+
+
 def deliver_outbox_email(pk: int) -> bool:
     """Try to send one queued email now. True when it went out; failures stay queued."""
     now = timezone.now()

@@ -311,6 +311,17 @@ def add_walk_in(
 CHANGE_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_name", "venue_address", "online_url")
 
 
+def apply_event_change(*, event: Event, previous: Event | None) -> tuple[int, list[Registration]]:
+    """Staff saved an event (``previous`` is how it was before, None for a new one): tell the
+    registrants about a new time or place or a cancellation, and when the capacity changed,
+    give any new seats to the waiting list. Returns (emails queued, people promoted)."""
+    notified = notify_event_changed(event=event, previous=previous)
+    promoted = []
+    if previous is not None and event.capacity != previous.capacity:
+        promoted = promote_from_waiting_list(event=event)
+    return notified, promoted
+
+
 def notify_event_changed(*, event: Event, previous: Event | None) -> int:
     """After staff save an event: email confirmed, waiting and pending registrants if the
     time or place changed or the event was cancelled. Compares with the event as it was
