@@ -162,8 +162,7 @@ def cancel_registration(*, registration: Registration) -> list[Registration]:
     Returns the registrations promoted from the waiting list. Cancelling twice is harmless.
     """
     with transaction.atomic():
-        _locked_event(registration.event)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = _locked_registration(registration)
         if not registration.is_active:
             return []
         held_seat = registration.status == Status.CONFIRMED
@@ -173,14 +172,24 @@ def cancel_registration(*, registration: Registration) -> list[Registration]:
         return promote_from_waiting_list(event=registration.event) if held_seat else []
 
 
-def _seat_for(registration: Registration, *, refusal) -> Registration:
+NO_SEAT_FOR_STAFF = _("No seats are left. Raise the capacity first.")
+
+
+def _locked_registration(registration: Registration) -> Registration:
+    """The registration and its event, both locked (call inside a transaction)."""
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    return registration
+
+
+def _seat_for(registration: Registration, *, email_kind: str = "confirmed") -> Registration:
     """Confirm a waiting or pending registration if a seat is free (caller holds the lock)."""
-    event = registration.event
-    if event.seats_left == 0:
-        raise RegistrationError(refusal)
+    if registration.event.seats_left == 0:
+        raise RegistrationError(NO_SEAT_FOR_STAFF)
     registration.status = Status.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
-    queue_registration_email(registration, "confirmed")
+    queue_registration_email(registration, email_kind)
     return registration
 
 
@@ -188,9 +197,8 @@ def approve_registration(*, registration: Registration) -> Registration:
     """Staff approve a pending registration: confirmed if a seat is free, otherwise
     waiting when the event has a waiting list. The registrant is emailed."""
     with transaction.atomic():
-        event = _locked_event(registration.event)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        registration.event = event
+        registration = _locked_registration(registration)
+        event = registration.event
         if registration.status != Status.PENDING:
             raise RegistrationError(_("Only registrations awaiting approval can be approved."))
         if event.seats_left == 0 and event.waiting_list_enabled:
@@ -198,7 +206,7 @@ def approve_registration(*, registration: Registration) -> Registration:
             registration.save(update_fields=["status", "updated_at"])
             queue_registration_email(registration, "waiting")
             return registration
-        return _seat_for(registration, refusal=_("No seats are left. Raise the capacity first."))
+        return _seat_for(registration)
 
 
 def decline_registration(*, registration: Registration) -> Registration:
@@ -216,17 +224,10 @@ def decline_registration(*, registration: Registration) -> Registration:
 def confirm_from_waiting_list(*, registration: Registration) -> Registration:
     """Staff give a seat to a particular person on the waiting list (if a seat is free)."""
     with transaction.atomic():
-        event = _locked_event(registration.event)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        registration.event = event
+        registration = _locked_registration(registration)
         if registration.status != Status.WAITING:
             raise RegistrationError(_("Only registrations on the waiting list can be confirmed."))
-        if event.seats_left == 0:
-            raise RegistrationError(_("No seats are left. Raise the capacity first."))
-        registration.status = Status.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
-        queue_registration_email(registration, "promoted")
-    return registration
+        return _seat_for(registration, email_kind="promoted")
 
 
 def resend_confirmation(*, registration: Registration) -> None:
@@ -403,8 +404,8 @@ def erase_personal_data(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = _locked_event(registration.event)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = _locked_registration(registration)
+        event = registration.event
         if registration.is_anonymised:
             return []
         held_seat = False
