@@ -244,12 +244,16 @@ class AgreementDocument(models.Model):
         return PurePath(self.file.name).suffix.lstrip(".").upper()
 
 
+def overdue_condition(today: datetime.date | None = None) -> Q:
+    """The overdue rule in SQL: due date passed and neither done nor cancelled
+    (Measure.is_overdue says the same for one measure)."""
+    return Q(due_on__lt=today or timezone.localdate()) & ~Q(status__in=Measure.CLOSED_STATUSES)
+
+
 class MeasureQuerySet(models.QuerySet):
     def overdue(self, *, today: datetime.date | None = None) -> "MeasureQuerySet":
         """Due date passed and neither done nor cancelled."""
-        return self.filter(due_on__lt=today or timezone.localdate()).exclude(
-            status__in=Measure.CLOSED_STATUSES
-        )
+        return self.filter(overdue_condition(today))
 
     def public(self) -> "MeasureQuerySet":
         return self.exclude(agreement__status=Agreement.Status.DRAFT)

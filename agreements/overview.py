@@ -7,12 +7,11 @@ template draws the SVG chart (and its table equivalent) without any logic.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Sector
 
-from .models import Agreement, Measure
+from .models import Agreement, Measure, overdue_condition
 
 STATUSES = Measure.Status.values  # planned, in_progress, done, cancelled: the bar's order
 CHART_LABEL_WIDTH = 220
@@ -68,8 +67,7 @@ class Overview:
 
 def implementation_overview() -> Overview:
     """Counts of measures by sector and status across all agreements in force."""
-    today = timezone.localdate()
-    overdue = Q(due_on__lt=today) & ~Q(status__in=Measure.CLOSED_STATUSES)
+    overdue = overdue_condition()
     counts = (
         Measure.objects.filter(agreement__status=Agreement.Status.IN_FORCE)
         .order_by()

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -50,7 +51,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
     def with_seat_counts(self) -> "EventQuerySet":
-        """Adds n_confirmed, n_waiting, n_pending, n_cancelled and n_checked_in.
+        """Adds n_confirmed, n_waiting, n_cancelled and n_checked_in.
 
         Each is a correlated subquery rather than a join with GROUP BY: a page of 12 events
         then counts only those events' registrations (through the event_id index), and the
@@ -72,7 +73,6 @@ class EventQuerySet(models.QuerySet):
         return self.annotate(
             n_confirmed=count(status=status.CONFIRMED),
             n_waiting=count(status=status.WAITING),
-            n_pending=count(status=status.PENDING),
             n_cancelled=count(status=status.CANCELLED),
             n_checked_in=count(status=status.CONFIRMED, checked_in_at__isnull=False),
         )
@@ -288,7 +288,7 @@ class Event(Translated, models.Model):
             return self.RegistrationState.FULL
         return self.RegistrationState.OPEN
 
-    @property
+    @cached_property
     def current_registration_state(self) -> str:
         return self.registration_state()
 
