@@ -12,8 +12,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
-from portal.models import Sector
-
 from .models import Agreement, Measure, Party, ProgressReport, Signatory
 
 AGREEMENT_COLUMNS = [
@@ -29,8 +27,8 @@ MEASURE_COLUMNS = [
 
 def registry_queryset(agreements):
     return agreements.with_progress().prefetch_related(
-        Prefetch("parties", queryset=Party.objects.order_by("name")),
-        Prefetch("sectors", queryset=Sector.objects.order_by("position", "name")),
+        "parties",
+        "sectors",
         Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
     )
 

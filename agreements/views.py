@@ -10,11 +10,10 @@ from portal.pagecache import remember
 from portal.views import PaginatedListView
 
 from . import opendata
-from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
+from .models import Agreement, Measure, Party, ProgressReport, Signatory
 from .overview import implementation_overview
 
 AGREEMENTS_PER_PAGE = 20
-LIST_PARTIES = Prefetch("parties", queryset=Party.objects.order_by("name"))
 
 
 class RegistryFilterMixin:
@@ -100,7 +99,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        agreements = Agreement.objects.public().with_progress().prefetch_related(LIST_PARTIES)
+        agreements = Agreement.objects.public().with_progress().prefetch_related("parties")
         return self.filter_agreements(agreements)
 
     def get_context_data(self, **kwargs):
@@ -122,9 +121,9 @@ class AgreementDetailView(DetailView):
 
     def get_queryset(self):
         agreements = Agreement.objects.with_progress().prefetch_related(
-            Prefetch("sectors", queryset=Sector.objects.order_by("position", "name")),
+            "sectors",
             Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
-            Prefetch("documents", queryset=AgreementDocument.objects.all()),
+            "documents",
             Prefetch(
                 "measures",
                 queryset=Measure.objects.select_related("sector").prefetch_related(

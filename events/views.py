@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -28,7 +28,6 @@ from .ics import build_calendar
 from .models import Event, Registration
 from .ratelimit import allow_submission
 
-LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
 SESSION_KEY = "events:last-registration"
 RATE_LIMITED = _(
     "You have sent many forms in a short time. Please wait a few minutes and try again."
@@ -36,7 +35,7 @@ RATE_LIMITED = _(
 
 
 def public_events(request) -> "Event.objects":
-    events = Event.objects.with_seat_counts().prefetch_related(LIST_SECTORS)
+    events = Event.objects.with_seat_counts().prefetch_related("sectors")
     return events if request.user.is_staff else events.public()
 
 
@@ -70,7 +69,7 @@ class EventListView(PaginatedListView):
         return events.past() if self.past else events.upcoming()
 
     def get_queryset(self):
-        events = self.base_queryset().with_seat_counts().prefetch_related(LIST_SECTORS)
+        events = self.base_queryset().with_seat_counts().prefetch_related("sectors")
         if "sector" in self.filters:
             events = events.filter(sectors=self.filters["sector"])
         if "kind" in self.filters:

@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -19,8 +18,6 @@ from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .pagecache import remember
 from .search import search
 
-LIST_SECTORS = Prefetch("sectors", queryset=Sector.objects.order_by("position", "name"))
-
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
@@ -31,7 +28,7 @@ class HomeView(TemplateView):
         context["latest_news"] = (
             NewsArticle.objects.published()
             .order_by("-is_featured", "-publish_at", "-pk")
-            .prefetch_related(LIST_SECTORS)[:4]
+            .prefetch_related("sectors")[:4]
         )
         # Agreements section (templates/agreements/home_section.html).
         context["agreements_in_force"] = Agreement.objects.in_force().with_progress()[:6]
@@ -73,7 +70,7 @@ class NewsListView(PaginatedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        articles = NewsArticle.objects.published().prefetch_related(LIST_SECTORS)
+        articles = NewsArticle.objects.published().prefetch_related("sectors")
         if "sector" in self.filters:
             articles = articles.filter(sectors=self.filters["sector"])
         if "year" in self.filters:
@@ -103,7 +100,7 @@ class NewsDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = NewsArticle.objects.prefetch_related(LIST_SECTORS)
+        articles = NewsArticle.objects.prefetch_related("sectors")
         if self.request.user.is_staff:
             return articles  # staff preview drafts and scheduled articles
         return articles.published()
