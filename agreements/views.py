@@ -7,7 +7,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
-from portal.views import PaginatedListView
+from portal.views import PaginatedListView, by_slug, parse_year
 
 from . import opendata
 from .models import Agreement, Measure, Party, ProgressReport, Signatory
@@ -26,15 +26,13 @@ class RegistryFilterMixin:
     def get_filters(self) -> dict:
         get = self.request.GET
         filters = {
-            "party": next((p for p in self.parties if p.slug == get.get("party")), None),
-            "sector": next((s for s in self.sectors if s.slug == get.get("sector")), None),
+            "party": by_slug(self.parties, get.get("party")),
+            "sector": by_slug(self.sectors, get.get("sector")),
             "kind": get.get("kind") if get.get("kind") in Agreement.Kind.values else None,
             "status": get.get("status") if get.get("status") in public_statuses() else None,
             "q": get.get("q", "").strip()[:100],
+            "year": parse_year(get.get("year")),
         }
-        year = get.get("year", "")
-        if year.isdigit() and len(year) == 4:
-            filters["year"] = int(year)
         return {key: value for key, value in filters.items() if value}
 
     def filter_agreements(self, agreements):

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from agreements.models import Agreement
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
-from portal.views import PaginatedListView
+from portal.views import PaginatedListView, by_slug
 
 from . import services
 from .forms import LostLinkForm, RegistrationForm, WalkInForm
@@ -52,10 +52,7 @@ class EventListView(PaginatedListView):
 
     def get_filters(self) -> dict:
         """The valid filters from the query string; anything invalid is ignored."""
-        filters = {}
-        sector_slug = self.request.GET.get("sector", "")
-        if sector_slug:
-            filters["sector"] = next((s for s in self.sectors if s.slug == sector_slug), None)
+        filters = {"sector": by_slug(self.sectors, self.request.GET.get("sector"))}
         kind = self.request.GET.get("kind", "")
         if kind in Event.Kind.values:
             filters["kind"] = kind

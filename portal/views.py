@@ -48,6 +48,16 @@ class PaginatedListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+def by_slug(objects, slug: str | None):
+    """The object with this slug among ``objects`` (a filter's choices), or None."""
+    return next((obj for obj in objects if obj.slug == slug), None) if slug else None
+
+
+def parse_year(value: str | None) -> int | None:
+    """A four-digit year from a query string, or None for anything else."""
+    return int(value) if value and value.isdigit() and len(value) == 4 else None
+
+
 class NewsListView(PaginatedListView):
     template_name = "portal/news_list.html"
     context_object_name = "articles"
@@ -55,13 +65,11 @@ class NewsListView(PaginatedListView):
 
     def get_filters(self) -> dict:
         """The valid filters from the query string; anything invalid is ignored."""
-        filters = {}
-        sector_slug = self.request.GET.get("sector", "")
-        if sector_slug:
-            filters["sector"] = next((s for s in self.sectors if s.slug == sector_slug), None)
-        year = self.request.GET.get("year", "")
-        if year.isdigit() and len(year) == 4:
-            filters["year"] = int(year)
+        get = self.request.GET
+        filters = {
+            "sector": by_slug(self.sectors, get.get("sector")),
+            "year": parse_year(get.get("year")),
+        }
         return {key: value for key, value in filters.items() if value}
 
     def get(self, request, *args, **kwargs):
