@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lookup import SkeletonSearchMixin
+
 from . import services
 from .forms import ProgressUploadForm, RecordProgressForm
 from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
@@ -20,7 +22,7 @@ IMPORT_SALT = "agreements.progress-import"
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["name", "name_ru", "name_az", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_ru", "name_az", "country"]
@@ -49,7 +51,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "title_ru", "title_az", "reference_number", "summary", "slug"]
@@ -161,7 +163,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "number", "title", "agreement", "sector", "status", "progress", "due_on",
         "overdue_display", "record_link",

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lookup import SkeletonSearchMixin
+
 from . import services
 from .emails import retry_outbox_emails
 from .forms import EventAdminForm
@@ -18,7 +20,7 @@ from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -185,7 +187,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "email",
@@ -352,7 +354,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
@@ -393,7 +395,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     """The log of personal data exports: superusers only, and nobody can change it."""
 
     list_display = ["exported_at", "username", "what", "event_list", "row_count"]

@@ -5,11 +5,12 @@ from django.utils.translation import ngettext
 
 from . import services
 from .forms import NewsArticleAdminForm
+from .lookup import SkeletonSearchMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["name", "name_ru", "name_az", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "name_ru", "name_az"]
@@ -33,7 +34,7 @@ class KeyFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     fieldsets = [
@@ -61,7 +62,7 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(admin.ModelAdmin):
+class NewsArticleAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     form = NewsArticleAdminForm
     list_display = ["title", "status", "publish_at", "sector_list", "is_featured", "visibility"]
     list_filter = ["status", "is_featured", "language", "sectors", "publish_at"]
