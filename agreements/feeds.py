@@ -13,9 +13,7 @@ class ProgressReportFeed(Feed):
     description = _("The latest progress reports on the measures of the agreements.")
 
     def title(self):
-        return _("%(centre)s: progress of the agreements") % {
-            "centre": SiteProfile.current().translated("name")
-        }
+        return _("%(centre)s: progress of the agreements") % {"centre": SiteProfile.current().name}
 
     def link(self):
         return reverse("agreements:list")
@@ -29,8 +27,8 @@ class ProgressReportFeed(Feed):
 
     def item_title(self, item):
         measure = item.measure
-        agreement = measure.agreement.translated("title")
-        title = f"{agreement} — {measure.number} {measure.translated('title')}"
+        agreement = measure.agreement.title
+        title = f"{agreement} — {measure.number} {measure.title}"
         if item.progress is not None:
             title += f" — {item.progress}%"
         if item.status:
@@ -38,7 +36,7 @@ class ProgressReportFeed(Feed):
         return title
 
     def item_description(self, item):
-        return item.translated("text")
+        return item.text
 
     def item_link(self, item):
         return f"{item.measure.agreement.get_absolute_url()}#report-{item.pk}"
@@ -52,4 +50,4 @@ class ProgressReportFeed(Feed):
         return item.created_at
 
     def item_categories(self, item):
-        return [item.measure.agreement.translated("title")]
+        return [item.measure.agreement.title]

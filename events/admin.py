@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
+from portal.multilingual_admin import MultilingualAdmin
 
 from . import services
 from .emails import retry_outbox_emails
@@ -20,7 +22,7 @@ from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
-class EventAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
+class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -35,29 +37,15 @@ class EventAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
         "check_in_link",
     ]
     list_filter = ["status", "kind", "sectors", "starts_at"]
-    search_fields = ["title", "title_ru", "title_az", "venue_name"]
+    search_fields = ["title", "venue_name", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["sectors", "related_news"]
     autocomplete_fields = ["related_agreements"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
-        (_("Russian"), {"fields": ["title_ru", "description_ru"]}),
-        (_("Azerbaijani"), {"fields": ["title_az", "description_az"]}),
-        (
-            _("Time and place"),
-            {
-                "fields": [
-                    "starts_at",
-                    "ends_at",
-                    "time_zone",
-                    "venue_name",
-                    "venue_address",
-                    "online_url",
-                ]
-            },
-        ),
+        (None, {"fields": ["slug", "kind", "status"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "time_zone", "online_url"]}),
         (
             _("Registration"),
             {
@@ -70,8 +58,8 @@ class EventAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Image"), {"fields": ["image", "image_alt"]}),
-        (_("Related"), {"fields": ["organisers", "sectors", "related_news", "related_agreements"]}),
+        (_("Image"), {"fields": ["image"]}),
+        (_("Related"), {"fields": ["sectors", "related_news", "related_agreements"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -400,7 +388,7 @@ class PersonalDataExportAdmin(SkeletonSearchMixin, admin.ModelAdmin):
 
     list_display = ["exported_at", "username", "what", "event_list", "row_count"]
     list_filter = ["what", "exported_at"]
-    search_fields = ["username", "events__title"]
+    search_fields = ["username", *columns("events__title")]
     date_hierarchy = "exported_at"
     fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
     readonly_fields = fields

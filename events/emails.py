@@ -59,10 +59,10 @@ def queue_registration_email(registration: Registration, kind: str) -> OutboxEma
             "kind": kind,
             "registration": registration,
             "event": event,
-            "event_title": event.translated("title"),
+            "event_title": event.title,
             "event_url": base_url + event.get_absolute_url(),
             "registration_url": base_url + registration.get_absolute_url(),
-            "site_profile_name": SiteProfile.current().translated("name"),
+            "site_profile_name": SiteProfile.current().name,
         }
         subject = str(SUBJECTS[kind]) % {"event": context["event_title"]}
         body = render_to_string("events/email/registration.txt", context)

@@ -29,13 +29,13 @@ def event_component(event: Event, *, base_url: str) -> icalendar.Event:
     vevent.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     vevent.add("dtstart", event.starts_at.astimezone(event.zone))
     vevent.add("dtend", event.ends_at.astimezone(event.zone))
-    vevent.add("summary", event.translated("title"))
+    vevent.add("summary", event.title)
     url = base_url.rstrip("/") + event.get_absolute_url()
     vevent.add("url", url)
     location = event.place or event.online_url
     if location:
         vevent.add("location", location)
-    description = _plain_text(event.translated("description"))
+    description = _plain_text(event.description)
     if event.online_url:
         description = f"{description}\n\n{event.online_url}".strip()
     vevent.add("description", f"{description}\n\n{url}".strip())

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import columns
 from portal.models import Page
 
 from .emails import queue_registration_email
@@ -309,7 +310,10 @@ def add_walk_in(
         )
 
 
-CHANGE_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_name", "venue_address", "online_url")
+# A change of any of these (the place in any language) is a change of time or place.
+CHANGE_FIELDS = (
+    "starts_at", "ends_at", "time_zone", "online_url", *columns("venue_name", "venue_address"),
+)  # fmt: skip
 
 
 def apply_event_change(*, event: Event, previous: Event | None) -> tuple[int, list[Registration]]:

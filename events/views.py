@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
 from agreements.models import Agreement
+from portal.languages import ContentLanguageMixin
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 from portal.views import PaginatedListView, by_slug
@@ -100,7 +101,8 @@ class EventMixin:
         return self.event
 
 
-class EventDetailView(EventMixin, DetailView):
+class EventDetailView(EventMixin, ContentLanguageMixin, DetailView):
+    content_language_field = "description"
     template_name = "events/event_detail.html"
     context_object_name = "event"
 

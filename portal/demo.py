@@ -166,7 +166,6 @@ def load() -> None:
             "title": "Azerbaijan and Russia's Astrakhan region sign Action Program for 2022",
             "lead": lead,
             "body": body,
-            "language": NewsArticle.Language.EN,
             "byline": "Ayya Lmahamad",
             "source_name": "Azernews",
             "publish_at": datetime.datetime(2021, 12, 8, 10, 0, tzinfo=ZoneInfo("Asia/Baku")),

@@ -11,7 +11,7 @@ class LatestNewsFeed(Feed):
     description = _("The latest news from the business centre.")
 
     def title(self):
-        return _("%(centre)s: news") % {"centre": SiteProfile.current().translated("name")}
+        return _("%(centre)s: news") % {"centre": SiteProfile.current().name}
 
     def link(self):
         return reverse("portal:news-list")

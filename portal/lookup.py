@@ -6,7 +6,7 @@ Each text is reduced to a **skeleton**, and a look-up matches when the skeleton 
 typed is contained in the skeleton of some field. The same rules run in Python
 (``skeleton()``; SQLite calls it as ``portal_skeleton()``, registered on each connection) and
 in PostgreSQL (the IMMUTABLE function ``portal_skeleton(text)``, created by migration
-``portal.0006`` from ``skeleton_sql()``); tests/portal/test_lookup.py checks on PostgreSQL
+``portal.0007`` from ``skeleton_sql()``); tests/portal/test_lookup.py checks on PostgreSQL
 that both give the same skeleton for a corpus of names and words in all three scripts.
 
 The rules, in order (tests/portal/test_lookup.py has the table of spellings that must and must

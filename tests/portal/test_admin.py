@@ -56,10 +56,10 @@ def test_creating_an_article_in_the_admin(staff_client):
     response = staff_client.post(
         reverse("admin:portal_newsarticle_add"),
         {
-            "title": "From the admin", "slug": "from-the-admin", "lead": "Lead",
-            "body": "Body", "language": "en", "status": "published",
+            "title_en": "From the admin", "slug": "from-the-admin", "lead_en": "Lead",
+            "body_en": "Body", "status": "published",
             "publish_at_0": "2024-01-02", "publish_at_1": "10:00:00", "sectors": [sector.pk],
-            "cover_alt": "", "cover_caption": "", "byline": "", "source_name": "",
+            "cover_alt_en": "", "cover_caption_en": "", "byline": "", "source_name_en": "",
             "source_url": "",
         },
     )  # fmt: skip

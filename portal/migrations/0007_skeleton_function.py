@@ -13,7 +13,7 @@ SKELETON_SQL = "CREATE OR REPLACE FUNCTION portal_skeleton(value text) RETURNS t
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0005_news_home_order_index")]
+    dependencies = [("portal", "0006_content_in_three_languages")]
 
     operations = [
         RunSQLOn(
