@@ -33,7 +33,7 @@ _AZ_PLAIN = str.maketrans("əıöüşçğ", "eiouscg")
 _AZ_ENDINGS = sorted(
     [
         "lerin", "larin", "leri", "lari", "ler", "lar", "nin", "nun", "in", "un", "ni", "nu",
-        "ye", "ya", "de", "da", "te", "ta", "den", "dan", "ten", "tan", "le", "la", "yle", "yla",
+        "ye", "ya", "de", "da", "den", "dan", "le", "la", "yle", "yla",
         "si", "su", "imiz", "umuz", "iniz", "unuz", "miz", "muz", "niz", "nuz", "i", "u", "e", "a",
     ],
     key=len,
