@@ -50,7 +50,9 @@ def language_label(code: str) -> str:
     """E.g. "Russian (русский)" for a staff member who reads English."""
     info = get_language_info(code)
     translated, local = str(info["name_translated"]), info["name_local"]
-    return translated if translated.casefold() == local.casefold() else f"{translated} ({local})"
+    if code == active_language() or translated.casefold() == local.casefold():
+        return translated
+    return f"{translated} ({local})"
 
 
 def column(field: str, language: str) -> str:
