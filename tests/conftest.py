@@ -1,8 +1,8 @@
 import pytest
 from django.conf import settings
-from django.utils import translation
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
