@@ -135,7 +135,9 @@ def test_every_text_moves_into_its_languages_column_and_back(old_apps):
     )  # fmt: skip
     profile = get("portal", "SiteProfile")
     assert values(profile, "name_en", "name_ru", "name_az", "intro_en", "address_en",
-                  "address_az") == ("Centre", "Центр", "Mərkəz", "Intro", "Street 1", "Küçə 1")  # fmt: skip
+                  "address_az") == (
+        "Centre", "Центр", "Mərkəz", "Intro", "Street 1", "Küçə 1",
+    )  # fmt: skip
     News = get("portal", "NewsArticle")
     assert values(News, "title_en", "lead_en", "body_en", "cover_alt_en", "cover_caption_en",
                   "source_name_en", "title_ru", "title_az", slug="english") == (
@@ -157,7 +159,9 @@ def test_every_text_moves_into_its_languages_column_and_back(old_apps):
         "Old programme", "Старая",
     )  # fmt: skip
     assert values(get("agreements", "Signatory"), "name_en", "position_en", "position_ru",
-                  "position_az") == ("Mikayil Jabbarov", "Minister", "Министр", "Nazir")  # fmt: skip
+                  "position_az") == (
+        "Mikayil Jabbarov", "Minister", "Министр", "Nazir",
+    )  # fmt: skip
     assert values(get("agreements", "AgreementDocument"), "title_en") == ("Signed text",)
     assert values(get("agreements", "Measure"), "title_en", "title_ru", "title_az",
                   "description_en", "description_az") == (
