@@ -121,3 +121,14 @@ def test_agreement_texts_follow_the_visitor(client):
     assert '<div class="article-body" lang="en">' in az  # the summary is English only
     ru = client.get(f"/ru{agreement.get_absolute_url()[3:]}").content.decode()
     assert '<h1 lang="en">Road map</h1>' in ru  # ru falls back to English before Azerbaijani
+
+
+def test_feed_items_not_written_in_the_feeds_language_say_their_own(client):
+    NewsArticleFactory(title_en="Only English", title_ru=None)
+    NewsArticleFactory(title_en="Both", title_ru="Оба", lead_ru="Лид", body_ru="Текст")
+    xml = client.get("/ru/news/feed/").content.decode()
+    assert "<language>ru</language>" in xml
+    english = xml[xml.index("<title>Only English</title>") :].split("</item>")[0]
+    assert "<dc:language>en</dc:language>" in english
+    russian = xml[xml.index("<title>Оба</title>") :].split("</item>")[0]
+    assert "dc:language" not in russian
