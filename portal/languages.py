@@ -92,13 +92,15 @@ def language_of(obj, field: str, language: str | None = None) -> str:
 
 
 def translated_fields(model) -> tuple[str, ...]:
-    """The fields of ``model`` registered for translation, in their registration order."""
+    """The fields of ``model`` registered for translation, in the model's field order (the
+    first is its title or name)."""
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        registered = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
+    return tuple(field.name for field in model._meta.fields if field.name in registered)
 
 
 def required_fields(model) -> tuple[str, ...]:
