@@ -147,7 +147,9 @@ class SqliteIndex:
             params.append(kind)
         sql = (
             f"SELECT e.id, e.kind, e.date, -bm25({FTS_TABLE}, {weights}) AS score "
-            f"FROM {FTS_TABLE} JOIN portal_searchentry e ON e.id = {FTS_TABLE}.rowid "
+            # CROSS JOIN: SQLite then reads the full-text matches first, never the entries
+            # of a kind one by one with a full-text search for each.
+            f"FROM {FTS_TABLE} CROSS JOIN portal_searchentry e ON e.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND {public} {only_kind}"
         )
         return sql, params

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..languages import active_language, fallback_order
 from ..models import SearchEntry
 from . import backends
-from .analysis import Query, fold, parse_query, stem
+from .analysis import Query, clean_query, fold, parse_query, stem
 from .index import kinds
 
 PER_GROUP = 5
@@ -53,8 +53,6 @@ def search(raw_query: str, *, kind: str = "", page: str | int | None = 1) -> Res
     """Search every kind (the best PER_GROUP hits of each, with counts: two queries) or one
     kind in full (PER_PAGE a page: three). Every match is ranked, titles first. A query
     without anything to find (empty, punctuation, only left-out words) makes no query."""
-    from .analysis import clean_query
-
     text = clean_query(raw_query)
     kind = kind if kind in kinds() else ""
     query = parse_query(text)
