@@ -201,3 +201,23 @@ def test_search_through_a_many_to_many_field_lists_each_export_once(staff_client
     response = staff_client.get(url, {"q": "CASPIAN"})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [export]
+
+
+def test_postgresql_looks_registrants_up_through_the_trigram_indexes():
+    from django.db import connection
+
+    from portal.lookup import matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    RegistrationFactory(full_name="Иван Петров")
+    fields = ["full_name", "email", "organisation", "position"]
+    found = Registration.objects.filter(matching("petrov", fields)).order_by()
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a one-row table is read whole
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for name in fields:
+        assert f"Bitmap Index Scan on events_reg_{name}_sk" in plan
+    assert found.get().full_name == "Иван Петров"
