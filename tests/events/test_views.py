@@ -217,11 +217,12 @@ def test_all_events_calendar_has_upcoming_public_events_only(client):
 
 
 def test_register_confirms_and_shows_the_confirmation_page(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory(capacity=2)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(register_url(event, "ru"), form_data(email="Ann@Example.org"))
+    run_worker()
     assert response.status_code == 302
     assert response["Location"] == f"/ru/events/{event.slug}/register/done/"
     registration = Registration.objects.get()
@@ -352,7 +353,7 @@ def test_rate_limit_behind_the_proxy_counts_the_address_the_proxy_saw(client, se
 
 
 def test_registrant_page_shows_the_status_and_cancels_with_promotion(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory(capacity=1)
     holder = RegistrationFactory(event=event)
@@ -363,6 +364,7 @@ def test_registrant_page_shows_the_status_and_cancels_with_promotion(
     assert client.get(f"{url}cancel/").status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{url}cancel/", follow=True)
+    run_worker()
     assert "Your registration is cancelled." in response.content.decode()
     holder.refresh_from_db()
     waiting.refresh_from_db()
@@ -401,7 +403,7 @@ def test_cancel_needs_csrf(client):
 
 
 def test_lost_link_answers_the_same_for_known_and_unknown_emails(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory()
     registration = RegistrationFactory(event=event, email="known@example.org")
@@ -410,6 +412,7 @@ def test_lost_link_answers_the_same_for_known_and_unknown_emails(
         known = client.post(url, {"email": "KNOWN@example.org"}, follow=True)
     with django_capture_on_commit_callbacks(execute=True):
         unknown = client.post(url, {"email": "nobody@example.org"}, follow=True)
+    run_worker()
     message = "If this address is registered for the event"
     assert message in known.content.decode() and message in unknown.content.decode()
     assert known.redirect_chain == unknown.redirect_chain
