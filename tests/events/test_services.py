@@ -153,13 +153,26 @@ def test_registration_closes_at_the_start_by_default():
 # ---- duplicates ------------------------------------------------------------------------
 
 
-def test_same_email_in_other_letter_case_returns_the_existing_registration():
+def test_same_email_in_other_letter_case_returns_the_existing_registration_and_emails_its_link():
     event = EventFactory(capacity=1)
     first = register(event, "Ann@Example.org").registration
     again = register(event, "  ann@EXAMPLE.ORG ")
     assert not again.created
     assert again.registration == first
     assert event.registrations.count() == 1
+    link = OutboxEmail.objects.latest("pk")
+    assert link.registration == first and link.to == "Ann@Example.org"
+    assert link.subject.startswith("Your registration:") and first.token in link.body
+    assert OutboxEmail.objects.count() == 2  # the confirmation, then the link
+
+
+def test_a_full_event_refuses_a_registered_address_as_it_refuses_a_new_one():
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    register(event, "holder@example.org")
+    for address in ("holder@example.org", "new@example.org"):
+        with pytest.raises(services.RegistrationError, match="fully booked"):
+            register(event, address)
+    assert OutboxEmail.objects.count() == 1  # only the holder's confirmation
 
 
 def test_waiting_person_registering_again_sees_waiting_status():
