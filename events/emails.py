@@ -28,8 +28,17 @@ SUBJECTS = {
     "event_cancelled": _("Event cancelled: %(event)s"),
     "link": _("Your registration: %(event)s"),
 }
-# Kinds that carry the event's calendar file.
-WITH_CALENDAR = {"confirmed", "waiting", "promoted", "reminder", "event_changed", "event_cancelled"}
+# Kinds that carry the event's calendar file: people with a seat get the event into their
+# calendar and keep it up to date; people waiting or awaiting approval get none. A
+# cancellation's file cancels the entry (same UID, STATUS:CANCELLED).
+WITH_CALENDAR = {
+    "confirmed",
+    "promoted",
+    "reminder",
+    "event_changed",
+    "cancelled",
+    "event_cancelled",
+}
 
 
 def queue_registration_email(registration: Registration, kind: str) -> OutboxEmail | None:
@@ -53,7 +62,8 @@ def queue_registration_email(registration: Registration, kind: str) -> OutboxEma
         body = render_to_string("events/email/registration.txt", context)
         attachments = []
         if kind in WITH_CALENDAR:
-            content = build_calendar([event], base_url=base_url).decode()
+            cancelled = kind == "cancelled"
+            content = build_calendar([event], base_url=base_url, cancelled=cancelled).decode()
             attachments.append(
                 {"filename": "event.ics", "content": content, "mimetype": "text/calendar"}
             )

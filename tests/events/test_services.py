@@ -297,6 +297,34 @@ def test_calendar_entry_in_the_email_and_the_download_is_the_same_entry(
     assert "http://127.0.0.1:8642/en/registrations/" in mail.outbox[-1].body
 
 
+@pytest.mark.parametrize(
+    "kind, calendar_status",
+    [
+        ("confirmed", "CONFIRMED"),
+        ("promoted", "CONFIRMED"),
+        ("reminder", "CONFIRMED"),
+        ("event_changed", "CONFIRMED"),
+        ("cancelled", "CANCELLED"),  # takes the entry out of the registrant's calendar
+        ("waiting", None),
+        ("pending", None),
+        ("declined", None),
+        ("link", None),
+    ],
+)
+def test_only_people_with_a_seat_or_losing_one_get_a_calendar_file(kind, calendar_status):
+    from events.emails import queue_registration_email
+
+    registration = RegistrationFactory()
+    email = queue_registration_email(registration, kind)
+    if calendar_status is None:
+        assert email.attachments == []
+        return
+    [attachment] = email.attachments
+    assert attachment["filename"] == "event.ics"
+    [vevent] = icalendar.Calendar.from_ical(attachment["content"]).walk("VEVENT")
+    assert str(vevent["STATUS"]) == calendar_status
+
+
 # ---- staff changes ---------------------------------------------------------------------
 
 
