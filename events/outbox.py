@@ -31,13 +31,16 @@ and per STRANDED_AFTER; the extra task finds the email sent and ends.
 
 import datetime
 import logging
+from email.utils import formataddr, parseaddr
 from functools import partial
 
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from portal.models import SiteProfile
 
 from .models import OutboxEmail
 
@@ -76,11 +79,19 @@ def _enqueue(email_id: int, run_after: datetime.datetime | None) -> None:
     delivery.enqueue(email_id)
 
 
+def sender(language: str) -> str:
+    """The From header: the centre's name in the email's language, and the address of
+    DEFAULT_FROM_EMAIL (formataddr quotes and RFC 2047-encodes the name as needed)."""
+    with translation.override(language):
+        name = SiteProfile.current().translated("name")
+    return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
 def _message(email: OutboxEmail) -> mail.EmailMessage:
     message = mail.EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(email.language),
         to=[email.to],
         headers={"Content-Language": email.language},
     )

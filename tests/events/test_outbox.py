@@ -3,10 +3,13 @@ a hung mail server, staff retries, lost tasks. Real SMTP servers on 127.0.0.1 (t
 the real database task backend, the worker run in this process."""
 
 import datetime
+import email.header
+import email.utils
 import threading
 import time
 
 import pytest
+from django.core import mail
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from events import outbox, services
 from events.management.commands.run_worker import sweep_periodically
 from events.models import OutboxEmail
+from portal.models import SiteProfile
 from tests.events.test_views import form_data, register_url
 from tests.factories import EventFactory
 
@@ -209,3 +213,34 @@ def test_the_workers_sweep_runs_by_itself_every_interval():
     assert rescue.args_kwargs == {"args": [lost.pk], "kwargs": {}}
     lost.refresh_from_db()
     assert lost.next_attempt_at > timezone.now() - datetime.timedelta(seconds=10)
+
+
+@pytest.mark.parametrize(
+    "language, name",
+    [
+        ("ru", "Астраханский деловой центр"),
+        ("az", "Həştərxan Biznes Mərkəzi"),
+        ("en", 'Astrakhan Business Center, "ABC"'),  # a comma and quotes need quoting
+    ],
+)
+def test_emails_come_from_the_centre_by_name_in_the_registrants_language(
+    django_capture_on_commit_callbacks, run_worker, settings, language, name
+):
+    settings.DEFAULT_FROM_EMAIL = "Old Name <noreply@centre.example>"  # only its address counts
+    SiteProfile.objects.create(
+        name='Astrakhan Business Center, "ABC"',
+        name_ru="Астраханский деловой центр",
+        name_az="Həştərxan Biznes Mərkəzi",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_attendee(
+            event=EventFactory(), full_name="Ann", email="ann@example.org", consent=True,
+            language=language,
+        )  # fmt: skip
+    run_worker()
+    [message] = mail.outbox
+    # The bytes that go to the mail server, decoded as RFC 2047 says.
+    raw_from = email.message_from_bytes(message.message().as_bytes())["From"]
+    assert raw_from.isascii()
+    decoded = str(email.header.make_header(email.header.decode_header(raw_from)))
+    assert email.utils.getaddresses([decoded]) == [(name, "noreply@centre.example")]
