@@ -186,8 +186,8 @@ class RegisterView(EventMixin, FormView):
 
 @method_decorator(never_cache, name="dispatch")
 class RegisteredView(EventMixin, TemplateView):
-    """ "Check your email", after the form. It shows nothing about any registration, so it is
-    the same for a new address and for one that was already registered."""
+    """The "check your email" page after the form. It shows nothing about any registration,
+    so it is the same for a new address and for one that was already registered."""
 
     template_name = "events/registered.html"
 
