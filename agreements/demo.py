@@ -55,8 +55,7 @@ AGREEMENT = {
     ),
     "kind": Agreement.Kind.ACTION_PROGRAMME,
     "signed_on": datetime.date(2021, 12, 7),
-    # Not in the founding article: the governor was in Baku that day for the centre's opening.
-    "signed_at": in_three("Baku", "Баку", "Bakı"),
+    # The place of signing is left empty: the founding article does not give it.
     "valid_from": datetime.date(2022, 1, 1),
     "valid_until": datetime.date(2022, 12, 31),
     "status": Agreement.Status.IN_FORCE,
