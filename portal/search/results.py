@@ -70,7 +70,8 @@ def search(raw_query: str, *, kind: str = "", page: str | int | None = 1) -> Res
     for key, spec in kinds().items():
         found = [(pk, total) for pk, row_kind, total in rows if row_kind == key]
         count = found[0][1] if found else 0
-        groups.append(Group(key, spec.label, count, [hits[pk] for pk, _total in found]))
+        shown = [hits[pk] for pk, _total in found if pk in hits]  # unless deleted meanwhile
+        groups.append(Group(key, spec.label, count, shown))
     return Results(query=text, groups=groups)
 
 
@@ -86,7 +87,7 @@ class _Ranked:
     def __getitem__(self, window: slice) -> list[Hit]:
         rows = backends.ranked(self.query, kind=self.kind, first=window.start + 1, last=window.stop)
         hits = _hits(self.query, [pk for pk, _kind, _total in rows])
-        return [hits[pk] for pk, _kind, _total in rows]
+        return [hits[pk] for pk, _kind, _total in rows if pk in hits]
 
 
 def _hits(query: Query, pks: list[int]) -> dict[int, Hit]:
