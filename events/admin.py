@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
+from portal.validators import SingleLineAdminMixin
 
 from . import services
 from .forms import EventAdminForm
@@ -175,7 +176,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "email",

@@ -1,5 +1,3 @@
-import unicodedata
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
@@ -10,22 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from portal.languages import columns
 from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
+from portal.validators import SingleLineFormMixin
 
 from .models import Event, Registration
 
-SINGLE_LINE_FIELDS = ("full_name", "organisation", "position")
 
+class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
+    """The public registration form. Names are one line of text (portal.validators): line
+    breaks have no place in a name badge, a CSV cell or anywhere near an email header."""
 
-def refuse_control_characters(form: forms.Form) -> None:
-    """Names are one line of text: line breaks and other control characters are refused
-    (they have no place in a name badge, a CSV cell or anywhere near an email header)."""
-    for name in SINGLE_LINE_FIELDS:
-        value = form.cleaned_data.get(name) or ""
-        if any(unicodedata.category(char) == "Cc" for char in value):
-            form.add_error(name, _("Please use a single line without special characters."))
-
-
-class RegistrationForm(forms.ModelForm):
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
     consent = forms.BooleanField(
@@ -70,11 +61,6 @@ class RegistrationForm(forms.ModelForm):
             *self.Meta.fields, Div("website", css_class="hp-field", aria_hidden="true")
         )
 
-    def clean(self):
-        cleaned_data = super().clean()
-        refuse_control_characters(self)
-        return cleaned_data
-
     def clean_website(self):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Please leave this field empty."))
@@ -99,15 +85,10 @@ class LostLinkForm(forms.Form):
         self.helper.disable_csrf = True  # the template's <form> has its own token
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(SingleLineFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-
-    def clean(self):
-        cleaned_data = super().clean()
-        refuse_control_characters(self)
-        return cleaned_data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

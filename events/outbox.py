@@ -41,6 +41,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from portal.models import SiteProfile
+from portal.validators import one_line
 
 from .models import OutboxEmail
 
@@ -83,13 +84,15 @@ def sender(language: str) -> str:
     """The From header: the centre's name in the email's language, and the address of
     DEFAULT_FROM_EMAIL (formataddr quotes and RFC 2047-encodes the name as needed)."""
     with translation.override(language):
-        name = SiteProfile.current().name
+        name = one_line(SiteProfile.current().name)
     return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
 def _message(email: OutboxEmail) -> mail.EmailMessage:
     message = mail.EmailMultiAlternatives(
-        subject=email.subject,
+        # Django refuses a header with a line break: one in an event's title (typed before
+        # forms refused them, or by a script) must not stop the email.
+        subject=one_line(email.subject),
         body=email.body,
         from_email=sender(email.language),
         to=[email.to],

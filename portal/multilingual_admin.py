@@ -7,7 +7,8 @@ UI from another host, which the strict CSP forbids). On top of them:
   language first and open; a language nothing is written in yet starts folded;
 - no language is required by the form: the model requires one of them (any one);
 - the change list gets a column "EN ✓ RU ✓ AZ –" and a filter "not written in …";
-- searches look in every language's column.
+- searches look in every language's column;
+- one-line fields refuse line breaks (portal.validators).
 
 A kernel module: it imports no app.
 """
@@ -31,6 +32,7 @@ from .languages import (
     translated_fields,
     written_languages,
 )
+from .validators import SingleLineAdminMixin
 
 
 class MultilingualFieldsetsMixin:
@@ -102,7 +104,7 @@ class MissingLanguageFilter(admin.SimpleListFilter):
         return queryset.filter(Q(**{f"{name}__isnull": True}) | Q(**{name: ""}))
 
 
-class MultilingualAdmin(MultilingualFieldsetsMixin, TranslationAdmin):
+class MultilingualAdmin(SingleLineAdminMixin, MultilingualFieldsetsMixin, TranslationAdmin):
     """ModelAdmin for a model registered in a translation.py."""
 
     def get_list_display(self, request):
@@ -144,13 +146,17 @@ class MultilingualAdmin(MultilingualFieldsetsMixin, TranslationAdmin):
         )
 
 
-class MultilingualStackedInline(MultilingualFieldsetsMixin, TranslationStackedInline):
+class MultilingualStackedInline(
+    SingleLineAdminMixin, MultilingualFieldsetsMixin, TranslationStackedInline
+):
     """A stacked inline whose translated fields are grouped per language."""
 
     fold_unwritten = False
 
 
-class MultilingualTabularInline(MultilingualFieldsetsMixin, TranslationTabularInline):
+class MultilingualTabularInline(
+    SingleLineAdminMixin, MultilingualFieldsetsMixin, TranslationTabularInline
+):
     """A tabular inline (one column per language and field): for one short field only."""
 
     def get_fieldsets(self, request, obj=None):

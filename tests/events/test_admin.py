@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, OutboxEmail, PersonalDataExport, Registration
+from tests.events.admin_forms import event_form
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,31 +89,6 @@ def test_approve_and_resend_actions_queue_emails(staff_client):
     subjects = list(OutboxEmail.objects.order_by("pk").values_list("subject", flat=True))
     assert subjects[0].startswith("Your registration is confirmed")
     assert subjects[1].startswith("Your registration:")
-
-
-def event_form(event, **changes):
-    local = {
-        "starts_at": timezone.localtime(event.starts_at),
-        "ends_at": timezone.localtime(event.ends_at),
-    }
-    data = {
-        "title_en": event.title,
-        "slug": event.slug,
-        "kind": event.kind,
-        "status": event.status,
-        "description_en": event.description,
-        "time_zone": event.time_zone,
-        "venue_name_en": event.venue_name,
-        "venue_address_en": event.venue_address,
-        "capacity": event.capacity or "",
-        "waiting_list_enabled": "on" if event.waiting_list_enabled else "",
-        "starts_at_0": local["starts_at"].strftime("%Y-%m-%d"),
-        "starts_at_1": local["starts_at"].strftime("%H:%M:%S"),
-        "ends_at_0": local["ends_at"].strftime("%Y-%m-%d"),
-        "ends_at_1": local["ends_at"].strftime("%H:%M:%S"),
-    }
-    data.update(changes)
-    return data
 
 
 def test_staff_change_of_place_emails_registrants_once_per_change(

@@ -340,7 +340,7 @@ def test_the_form_refuses_line_breaks_in_names(client, field):
     }
     response = client.post(reverse("events:register", args=[event.slug]), data)
     assert response.status_code == 200
-    assert "Please use a single line" in response.content.decode()
+    assert "Please keep this on one line, without line breaks or tabs." in response.content.decode()
     assert not Registration.objects.exists()
 
 
