@@ -46,7 +46,8 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["slug", "kind", "status"]}),
-        (_("Time and place"), {"fields": ["starts_at", "ends_at", "time_zone", "online_url"]}),
+        # The zone first: the times below are entered in it (EventAdminForm).
+        (_("Time and place"), {"fields": ["time_zone", "starts_at", "ends_at", "online_url"]}),
         (
             _("Registration"),
             {

@@ -1,8 +1,15 @@
+import contextlib
+import datetime
+import zoneinfo
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import columns
@@ -97,8 +104,20 @@ class WalkInForm(SingleLineFormMixin, forms.Form):
         self.helper.disable_csrf = True  # the template's <form> has its own token
 
 
+# The event's moments that staff enter as wall-clock times in the event's own zone.
+EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+
 class EventAdminForm(forms.ModelForm):
-    """The admin's event form; a new image is checked and re-encoded before saving."""
+    """The admin's event form; a new image is checked and re-encoded before saving.
+
+    Staff enter the event's times as the clocks show them where the event takes place:
+    10:00 for an event in Istanbul is 10:00 Istanbul time (07:00 UTC), whatever the site's
+    zone. The form shows stored times in the event's zone and reads the typed ones in the
+    zone chosen in the same form (a new zone re-reads the times typed with it). Daylight
+    saving time comes from zoneinfo; a time that does not exist or happens twice in the zone
+    (the hour the clocks skip or repeat) gets Django's "couldn't be interpreted" error.
+    """
 
     class Meta:
         model = Event
@@ -110,6 +129,36 @@ class EventAdminForm(forms.ModelForm):
             *columns("title", "description", "venue_name", "venue_address", "organisers",
                      "image_alt"),
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown_zone = self.instance.zone
+        for name in EVENT_TIMES:
+            value = self.initial.get(name)
+            if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+                # Naive wall-clock time: the widgets show it as it is.
+                self.initial[name] = timezone.make_naive(value, shown_zone)
+            if name in self.fields:
+                self.fields[name].help_text = format_lazy(
+                    "{} {}", self.fields[name].help_text, _("In the event's time zone.")
+                ).strip()
+
+    def entered_zone(self) -> zoneinfo.ZoneInfo:
+        """The zone chosen in the submitted form; the event's own while it is not valid
+        (the time zone field shows its error then)."""
+        if self.is_bound and "time_zone" in self.fields:
+            field = self.fields["time_zone"]
+            raw = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("time_zone")
+            )
+            with contextlib.suppress(ValidationError, zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return zoneinfo.ZoneInfo(field.clean(raw))
+        return self.instance.zone
+
+    def full_clean(self):
+        # The date-time fields read wall-clock times in the current zone: make it the event's.
+        with timezone.override(self.entered_zone()):
+            super().full_clean()
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
