@@ -1,30 +1,66 @@
-import csv
-import io
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
-from portal.multilingual_admin import MultilingualAdmin
+from portal.multilingual_admin import MultilingualAdmin, MultilingualTabularInline
 from portal.validators import SingleLineAdminMixin
 
-from . import services
+from . import exports, questions, services
 from .forms import EventAdminForm
-from .models import Event, OutboxEmail, PersonalDataExport, Registration
+from .models import (
+    Event,
+    EventQuestion,
+    EventQuestionChoice,
+    OutboxEmail,
+    PersonalDataExport,
+    Registration,
+)
 from .outbox import retry_outbox_emails
+
+
+class EventQuestionInline(MultilingualTabularInline):
+    """The event's registration questions; a choice question's choices are edited on the
+    question's own page (the admin has no inline within an inline)."""
+
+    model = EventQuestion
+    extra = 0
+    fields = ["kind", "required", "position", "choice_list"]
+    readonly_fields = ["choice_list"]
+    show_change_link = True
+    verbose_name_plural = _("registration questions")
+
+    @admin.display(description=_("choices"))
+    def choice_list(self, question):
+        if not question.pk:
+            return _("Save first; then open the question to add its choices.")
+        if not question.has_choices:
+            return "—"
+        url = reverse("admin:events_eventquestion_change", args=[question.pk])
+        labels = [choice.label for choice in question.choices.all()]
+        if not labels:
+            return format_html(
+                '<a href="{}"><strong>{}</strong></a>',
+                url,
+                _("No choices yet: the form leaves the question out. Add choices"),
+            )
+        return format_html('{} · <a href="{}">{}</a>', "; ".join(labels), url, _("edit"))
 
 
 @admin.register(Event)
 class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
+    inlines = [EventQuestionInline]
     list_display = [
         "title",
         "starts_at",
@@ -117,48 +153,46 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
             )
 
 
-CSV_COLUMNS = [
-    ("event", _("Event")),
-    ("full_name", _("Full name")),
-    ("email", _("Email")),
-    ("organisation", _("Organisation")),
-    ("position", pgettext_lazy("job title", "Position")),
-    ("phone", _("Phone")),
-    ("status", _("Status")),
-    ("language", _("Language")),
-    ("created_at", _("Registered")),
-    ("checked_in_at", _("Checked in")),
-    ("is_walk_in", _("Walk-in")),
-]
+class ChoiceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        if self.instance.has_choices and len(kept) < 2:
+            raise ValidationError(_("Give the question at least two choices."))
 
 
-def registrations_csv(registrations) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel shows Cyrillic and Azerbaijani letters."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([str(label) for _field, label in CSV_COLUMNS])
-    for registration in registrations:
-        row = []
-        for field, _label in CSV_COLUMNS:
-            if field == "status":
-                value = registration.get_status_display()
-            elif field == "event":
-                value = registration.event.title
-            elif field in ("created_at", "checked_in_at"):
-                moment = getattr(registration, field)
-                value = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-            elif field == "is_walk_in":
-                value = "1" if registration.is_walk_in else ""
-            else:
-                value = getattr(registration, field)
-            row.append(_spreadsheet_safe(str(value)))
-        writer.writerow(row)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+class EventQuestionChoiceInline(MultilingualTabularInline):
+    model = EventQuestionChoice
+    formset = ChoiceFormSet
+    extra = 3
+    fields = ["position"]
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+@admin.register(EventQuestion)
+class EventQuestionAdmin(MultilingualAdmin):
+    """A question's own page, for its choices; questions are added on their event's page."""
+
+    fields = ["event", "kind", "required", "position"]
+    readonly_fields = ["event"]
+    inlines = [EventQuestionChoiceInline]
+    language_fieldsets_at = 0
+
+    def has_module_permission(self, request):
+        return False  # not in the admin's index: reached from the event
+
+    def has_add_permission(self, request):
+        return False
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, _("The question is saved."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:events_event_change", args=[obj.event_id]))
 
 
 class CheckedInFilter(admin.SimpleListFilter):
@@ -205,6 +239,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
         "updated_at",
         "anonymised_at",
         "registrant_page",
+        "answers",
     ]
     fields = [
         "event",
@@ -214,6 +249,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
         "organisation",
         "position",
         "phone",
+        "answers",
         "language",
         "consent",
         "consent_at",
@@ -244,6 +280,26 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
     def short_name(self, registration):
         # A visitor can type 200 characters without a space; keep the list readable.
         return Truncator(registration.full_name).chars(60)
+
+    @admin.display(description=_("answers to the event's questions"))
+    def answers(self, registration):
+        answers = registration.answers.select_related("question").prefetch_related("choices")
+        if not answers:
+            return "—"
+        return format_html(
+            '<dl class="registration-answers">{}</dl>',
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                (
+                    (
+                        answer.question.label,
+                        linebreaksbr(questions.answer_text(answer), autoescape=True),
+                    )
+                    for answer in answers
+                ),
+            ),
+        )
 
     @admin.display(description=_("registrant's page"))
     def registrant_page(self, registration):
@@ -316,14 +372,17 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
 
     @admin.action(description=_("Export to CSV (Excel)"), permissions=["export"])
     def export_csv(self, request, queryset):
-        registrations = list(queryset.select_related("event").order_by("event", "full_name", "pk"))
+        return self._export(request, queryset, "csv")
+
+    def _export(self, request, queryset, kind: str):
+        registrations = list(exports.with_answers(queryset).order_by("event", "full_name", "pk"))
         services.record_personal_data_export(
-            user=request.user, registrations=registrations, what="Registrations (CSV)"
+            user=request.user, registrations=registrations, what=f"Registrations ({kind.upper()})"
         )
-        response = HttpResponse(
-            registrations_csv(registrations), content_type="text/csv; charset=utf-8"
-        )
-        filename = f"registrations-{timezone.localdate():%Y-%m-%d}.csv"
+        content = exports.registrations_csv(registrations)
+        content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        filename = f"registrations-{timezone.localdate():%Y-%m-%d}.{kind}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

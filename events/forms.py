@@ -17,12 +17,14 @@ from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
 from portal.validators import SingleLineFormMixin
 
+from . import questions
 from .models import Event, Registration
 
 
 class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
-    """The public registration form. Names are one line of text (portal.validators): line
-    breaks have no place in a name badge, a CSV cell or anywhere near an email header."""
+    """The public registration form, with the event's own questions after the person's
+    details (events.questions). Names are one line of text (portal.validators): line breaks
+    have no place in a name badge, a CSV cell or anywhere near an email header."""
 
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
@@ -40,8 +42,13 @@ class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
             "phone": _("Optional. Only for urgent changes to the event."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.questions = questions.asked_questions(event) if event else []
+        consent = self.fields.pop("consent")
+        for question in self.questions:
+            self.fields[questions.field_name(question)] = questions.form_field(question)
+        self.fields["consent"] = consent
         self.fields["email"].required = True
         self.fields["organisation"].required = True
         self.fields["position"].required = True
@@ -65,8 +72,16 @@ class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has its own token
         self.helper.layout = Layout(
-            *self.Meta.fields, Div("website", css_class="hp-field", aria_hidden="true")
+            *(name for name in self.fields if name != "website"),
+            Div("website", css_class="hp-field", aria_hidden="true"),
         )
+
+    def answers(self) -> dict:
+        """The answers to the event's questions (after validation), for register_attendee."""
+        return {
+            question: self.cleaned_data.get(questions.field_name(question))
+            for question in self.questions
+        }
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

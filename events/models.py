@@ -508,3 +508,138 @@ class PersonalDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.username}, {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class EventQuestion(MultilingualModel, models.Model):
+    """A question that staff add to an event's registration form.
+
+    Its label and its choices (EventQuestionChoice) are written per language. Answers
+    (RegistrationAnswer) refer to the question and to the chosen choices by id, so correcting
+    a label or a translation keeps every answer given; a question or choice that has answers
+    cannot be deleted (RESTRICT), and its kind cannot change (``clean``).
+    """
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short-text", _("Short text")
+        LONG_TEXT = "long-text", _("Long text")
+        ONE_CHOICE = "one-choice", _("One choice")
+        SEVERAL_CHOICES = "several-choices", _("Several choices")
+        YES_NO = "yes-no", _("Yes or no")
+
+    CHOICE_KINDS = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions"
+    )
+    label = models.CharField(
+        _("question"), max_length=300, help_text=_("As the registrant reads it on the form.")
+    )
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind)
+    required = models.BooleanField(
+        _("required"), default=False, help_text=_("The form cannot be sent without an answer.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Questions are asked in this order.")
+    )
+
+    class Meta:
+        ordering = ["event", "position", "pk"]
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self) -> str:
+        return self.label or ""
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.answers.exists():
+            saved_kind = EventQuestion.objects.filter(pk=self.pk).values_list("kind", flat=True)
+            if saved_kind.first() != self.kind:
+                raise ValidationError(
+                    {
+                        "kind": _(
+                            "People have answered this question already, so its kind cannot "
+                            "change. Add a new question instead."
+                        )
+                    }
+                )
+
+
+class EventQuestionChoice(MultilingualModel, models.Model):
+    """One of the answers offered by a one-choice or several-choices question."""
+
+    question = models.ForeignKey(
+        EventQuestion,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="choices",
+    )
+    label = models.CharField(_("choice"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self) -> str:
+        return self.label or ""
+
+
+class RegistrationAnswer(models.Model):
+    """A registrant's answer to one question: ``text`` for the text kinds, ``yes`` for a
+    yes-or-no question, ``choices`` for the choice kinds. Erased with the registrant's
+    personal data (events.services)."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    # RESTRICT, not PROTECT: deleting the whole event (which deletes its registrations and so
+    # their answers) still works; deleting only an answered question does not.
+    question = models.ForeignKey(
+        EventQuestion, verbose_name=_("question"), on_delete=models.RESTRICT, related_name="answers"
+    )
+    text = models.TextField(_("text"), blank=True)
+    yes = models.BooleanField(_("yes"), null=True, blank=True)
+    choices = models.ManyToManyField(
+        EventQuestionChoice,
+        verbose_name=_("choices"),
+        through="RegistrationAnswerChoice",
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["registration", "question__position", "question"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="events_answer_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.registration_id}"
+
+
+class RegistrationAnswerChoice(models.Model):
+    """A choice picked in an answer (the answer's ``choices``)."""
+
+    answer = models.ForeignKey(RegistrationAnswer, on_delete=models.CASCADE)
+    choice = models.ForeignKey(EventQuestionChoice, on_delete=models.RESTRICT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "choice"], name="events_answer_choice_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.choice)

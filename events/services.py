@@ -8,7 +8,7 @@ counting, and a database constraint backs up "one active registration per email"
 
 import datetime
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
@@ -21,7 +21,15 @@ from portal.languages import columns
 from portal.models import Page
 
 from .emails import queue_registration_email
-from .models import Event, OutboxEmail, PersonalDataExport, Registration
+from .models import (
+    Event,
+    EventQuestion,
+    OutboxEmail,
+    PersonalDataExport,
+    Registration,
+    RegistrationAnswer,
+)
+from .questions import check_answers, store_answers
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -69,10 +77,13 @@ def register_attendee(
     phone: str = "",
     consent: bool,
     language: str = "en",
+    answers: Mapping[EventQuestion, object] | None = None,
     now: datetime.datetime | None = None,
 ) -> RegistrationResult:
     """Register a person: confirmed while seats remain, else waiting (if the event has a
-    waiting list), or pending when the event needs approval.
+    waiting list), or pending when the event needs approval. ``answers`` to the event's
+    questions are stored with a new registration (events.questions; ValueError for answers
+    that break a question's rules, which the form prevents).
 
     Refused (RegistrationError) without consent, outside the registration window, for a
     cancelled or unpublished event, and when full without a waiting list. Registering again
@@ -90,18 +101,23 @@ def register_attendee(
         phone=phone,
         consent=consent,
         language=language,
+        answers=answers,
         now=now,
         lock=True,
     )
 
 
-def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause=0.0, **fields):
+def _register(
+    *, event: Event, email: str, consent: bool, now, lock: bool, pause=0.0, answers=None, **fields
+):
     # lock=False and pause exist only so that a test can show the race the lock prevents.
     email = email.strip()
     if not consent:
         raise RegistrationError(_("Please agree to the processing of your personal data."))
     if not email:
         raise RegistrationError(_("Please enter your email address."))
+    answers = answers or {}
+    check_answers(event, answers)
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(event, lock=lock)
@@ -140,6 +156,7 @@ def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause
             if existing is None:
                 raise
             return RegistrationResult(existing, created=False)
+        store_answers(registration, answers)
         queue_registration_email(registration, status)
     return RegistrationResult(registration, created=True)
 
@@ -392,9 +409,11 @@ PERSONAL_DATA_ERASED = {
 
 def _anonymise(pks: list[int], *, now: datetime.datetime, reason: str) -> None:
     """Remove the personal data of these registrations everywhere we keep a copy: the row,
-    its change history, its emails and the names in the admin's action log."""
+    its change history, its answers to the event's questions, its emails and the names in the
+    admin's action log."""
     Registration.objects.filter(pk__in=pks).update(**PERSONAL_DATA_ERASED, anonymised_at=now)
     Registration.history.filter(id__in=pks).update(**PERSONAL_DATA_ERASED)
+    RegistrationAnswer.objects.filter(registration__in=pks).delete()
     OutboxEmail.objects.filter(registration__in=pks).delete()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration),
@@ -408,9 +427,10 @@ def erase_personal_data(
 ) -> list[Registration]:
     """The registrant erases their personal data: an active registration for an event that
     has not ended is cancelled first (the seat goes to the waiting list, no email is sent to
-    the address being erased); then name, email, organisation, position and phone are
-    removed. Status and check-in stay, so the event's counts do not change. Erasing twice
-    is harmless. Returns the registrations promoted from the waiting list.
+    the address being erased); then name, email, organisation, position, phone and the
+    answers to the event's questions are removed. Status and check-in stay, so the event's
+    counts do not change. Erasing twice is harmless. Returns the registrations promoted from
+    the waiting list.
     """
     now = now or timezone.now()
     with transaction.atomic():

@@ -6,7 +6,7 @@ historical model is registered with the same fields.
 
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import Event
+from .models import Event, EventQuestion, EventQuestionChoice
 
 
 class EventTranslation(TranslationOptions):
@@ -14,3 +14,10 @@ class EventTranslation(TranslationOptions):
 
 
 translator.register([Event, Event.history.model], EventTranslation)
+
+
+class LabelTranslation(TranslationOptions):
+    fields = ("label",)
+
+
+translator.register([EventQuestion, EventQuestionChoice], LabelTranslation)

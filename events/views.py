@@ -152,6 +152,9 @@ class RegisterView(EventMixin, FormView):
         context["event"] = self.get_event()
         return context
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.get_event()}
+
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         if not event.accepts_registrations:
@@ -175,6 +178,7 @@ class RegisterView(EventMixin, FormView):
                 phone=data["phone"],
                 consent=data["consent"],
                 language=get_language() or settings.LANGUAGE_CODE,
+                answers=form.answers(),
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)

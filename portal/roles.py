@@ -26,6 +26,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     EVENT_MANAGERS: {
         "events.event": EDIT,
+        "events.eventquestion": EDIT,
+        "events.eventquestionchoice": EDIT,
         # Registrations are added only through the public form and the check-in page.
         "events.registration": ("change", "delete", "view", "check_in", "export_registration"),
         "events.outboxemail": ("change", "view"),

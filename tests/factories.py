@@ -11,7 +11,7 @@ from agreements.models import (
     ProgressReport,
     Signatory,
 )
-from events.models import Event, Registration
+from events.models import Event, EventQuestion, EventQuestionChoice, Registration
 from portal.models import NewsArticle, Sector
 
 
@@ -153,3 +153,20 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     position = "Manager"
     consent = True
     status = Registration.Status.CONFIRMED
+
+
+class EventQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventQuestion
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = EventQuestion.Kind.SHORT_TEXT
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        """``choices=["Tea", "Coffee"]``: English labels, in this order."""
+        for position, label in enumerate(extracted or []):
+            EventQuestionChoice.objects.create(question=self, label=label, position=position)
