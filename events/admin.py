@@ -269,6 +269,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
         "cancel",
         "resend_confirmation",
         "export_csv",
+        "export_xlsx",
     ]
 
     def has_add_permission(self, request):
@@ -374,13 +375,21 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
     def export_csv(self, request, queryset):
         return self._export(request, queryset, "csv")
 
+    @admin.action(description=_("Export to Excel (XLSX)"), permissions=["export"])
+    def export_xlsx(self, request, queryset):
+        return self._export(request, queryset, "xlsx")
+
     def _export(self, request, queryset, kind: str):
         registrations = list(exports.with_answers(queryset).order_by("event", "full_name", "pk"))
         services.record_personal_data_export(
             user=request.user, registrations=registrations, what=f"Registrations ({kind.upper()})"
         )
-        content = exports.registrations_csv(registrations)
-        content_type = "text/csv; charset=utf-8"
+        if kind == "xlsx":
+            content = exports.registrations_xlsx(registrations)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content = exports.registrations_csv(registrations)
+            content_type = "text/csv; charset=utf-8"
         response = HttpResponse(content, content_type=content_type)
         filename = f"registrations-{timezone.localdate():%Y-%m-%d}.{kind}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

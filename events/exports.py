@@ -19,6 +19,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from portal.spreadsheet import safe_cell
 
@@ -26,6 +31,7 @@ from .models import EventQuestion, Registration, RegistrationAnswer
 from .questions import answer_text, answers_by_question, questions_of
 
 Value = str | datetime.datetime | None
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)
@@ -107,3 +113,42 @@ def _csv_text(value: Value) -> str:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+def registrations_xlsx(registrations: Sequence[Registration]) -> bytes:
+    """An Excel workbook, one row per registration under a frozen header row."""
+    columns, rows = registration_table(registrations)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Registrations")[:31])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = _cell(sheet, column.label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value: Value) -> WriteOnlyCell:
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: the wall-clock time in the site's zone, as in the CSV.
+        cell = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
+        cell.number_format = DATE_TIME_FORMAT
+        return cell
+    if value is None or value == "":
+        return WriteOnlyCell(sheet, value=None)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    # A text cell, never a formula or a number (openpyxl guesses a formula from a leading
+    # "="): "=HYPERLINK(…)" and "+994 …" stay as typed, with no apostrophe. The text format
+    # keeps them text when someone edits the cell in Excel.
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
