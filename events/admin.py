@@ -1,9 +1,11 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -17,9 +19,11 @@ from portal.multilingual_admin import MultilingualAdmin, MultilingualTabularInli
 from portal.validators import SingleLineAdminMixin
 
 from . import exports, questions, services
+from .attendee_messages import message_view
 from .forms import EventAdminForm
 from .models import (
     Event,
+    EventMessage,
     EventQuestion,
     EventQuestionChoice,
     OutboxEmail,
@@ -61,6 +65,7 @@ class EventQuestionInline(MultilingualTabularInline):
 class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
     inlines = [EventQuestionInline]
+    change_form_template = "admin/events/event/change_form.html"
     list_display = [
         "title",
         "starts_at",
@@ -103,6 +108,16 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seat_counts()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/message/",
+                self.admin_site.admin_view(partial(message_view, self)),
+                name="events_event_message",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("confirmed"), ordering="n_confirmed")
     def confirmed(self, event):
@@ -453,6 +468,33 @@ class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
             % count,
             messages.INFO,
         )
+
+
+@admin.register(EventMessage)
+class EventMessageAdmin(MultilingualAdmin):
+    """The log of messages to attendees (written on the event's "Message to attendees"
+    page): read-only."""
+
+    list_display = ["sent_at", "subject", "event", "audience", "recipient_count", "sent_by_name"]
+    list_filter = ["audience", "sent_at", "event"]
+    list_select_related = ["event"]
+    search_fields = ["subject", "sent_by_name", *columns("event__title")]
+    date_hierarchy = "sent_at"
+    fields = ["event", "audience", "recipient_count", "sent_by_name", "sent_at"]
+    readonly_fields = fields
+    language_fieldsets_at = 1
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.fields, *columns("subject", "body")]
+
+    def has_add_permission(self, request):
+        return False  # only through the event's page, which previews and counts first
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PersonalDataExport)

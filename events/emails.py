@@ -10,10 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import column
 from portal.models import SiteProfile
+from portal.validators import one_line
 
 from .ics import build_calendar
-from .models import Event, OutboxEmail, Registration
+from .models import Event, EventMessage, OutboxEmail, Registration
 from .outbox import schedule_delivery
 
 SUBJECTS = {
@@ -73,6 +75,33 @@ def queue_registration_email(registration: Registration, kind: str) -> OutboxEma
         body=body,
         attachments=attachments,
         language=registration.language,
+        registration=registration,
+    )
+    schedule_delivery(email.pk)
+    return email
+
+
+def queue_message_email(registration: Registration, message: EventMessage, language: str):
+    """Write a message from staff (EventMessage) to one registrant, in ``language`` (one the
+    message is written in); the worker sends it after commit."""
+    event: Event = registration.event
+    with translation.override(language), timezone.override(event.zone):
+        base_url = settings.PORTAL_BASE_URL
+        context = {
+            "registration": registration,
+            "event": event,
+            "event_title": event.title,
+            "event_url": base_url + event.get_absolute_url(),
+            "registration_url": base_url + registration.get_absolute_url(),
+            "site_profile_name": SiteProfile.current().name,
+            "text": getattr(message, column("body", language)),
+        }
+        body = render_to_string("events/email/message.txt", context)
+    email = OutboxEmail.objects.create(
+        to=registration.email,
+        subject=one_line(getattr(message, column("subject", language)))[:300],
+        body=body,
+        language=language,
         registration=registration,
     )
     schedule_delivery(email.pk)

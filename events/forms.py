@@ -12,13 +12,13 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.languages import columns
+from portal.languages import active_language, column, columns, fallback_order, language_label
 from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
-from portal.validators import SingleLineFormMixin
+from portal.validators import SingleLineFormMixin, refuse_line_breaks
 
 from . import questions
-from .models import Event, Registration
+from .models import Event, EventMessage, Registration
 
 
 class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
@@ -177,3 +177,73 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
+
+
+class EventMessageForm(SingleLineFormMixin, forms.Form):
+    """Staff write to an event's registrants: who gets it, and the subject and text in each
+    language they write it in (one at least; the staff member's own language first)."""
+
+    audience = forms.ChoiceField(
+        label=_("Send to"), choices=EventMessage.Audience.choices, widget=forms.RadioSelect
+    )
+    # The preview's one-time key (EventMessage.key) and the number of people it showed.
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    expected_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        counts = {
+            audience: event.registrations.in_audience(audience).count()
+            for audience in EventMessage.Audience
+        }
+        self.fields["audience"].choices = [
+            (audience.value, f"{audience.label} ({counts[audience]})")
+            for audience in EventMessage.Audience
+        ]
+        self.languages = fallback_order(active_language())
+        for code in self.languages:
+            name = language_label(code)
+            self.fields[column("subject", code)] = refuse_line_breaks(
+                forms.CharField(
+                    label=format_lazy("{} ({})", _("Subject"), name),
+                    max_length=200,
+                    required=False,
+                )
+            )
+            self.fields[column("body", code)] = forms.CharField(
+                label=format_lazy("{} ({})", _("Text"), name),
+                widget=forms.Textarea(attrs={"rows": 8}),
+                max_length=10000,
+                required=False,
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        written = []
+        for code in self.languages:
+            subject, body = column("subject", code), column("body", code)
+            if subject in self.errors or body in self.errors:
+                continue
+            has_subject, has_body = bool(cleaned_data.get(subject)), bool(cleaned_data.get(body))
+            if has_subject and not has_body:
+                self.add_error(body, _("Write the text too, or remove this language's subject."))
+            elif has_body and not has_subject:
+                self.add_error(subject, _("Write the subject too, or remove this language's text."))
+            elif has_subject:
+                written.append(code)
+        if not written and not self.errors:
+            raise forms.ValidationError(_("Write the message in at least one language."))
+        return cleaned_data
+
+    def texts(self, field: str) -> dict[str, str]:
+        """The subjects or the texts by language (after validation)."""
+        return {code: self.cleaned_data.get(column(field, code), "") for code in self.languages}
+
+    def draft(self) -> EventMessage:
+        """The message as it would be sent (unsaved), for the preview."""
+        message = EventMessage(event=self.event, audience=self.cleaned_data["audience"])
+        for field in ("subject", "body"):
+            for code, text in self.texts(field).items():
+                setattr(message, column(field, code), text)
+        return message

@@ -314,6 +314,20 @@ class RegistrationQuerySet(models.QuerySet):
         """The waiting list, first come first served."""
         return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
 
+    def in_audience(self, audience: str) -> "RegistrationQuerySet":
+        """Who a message to ``audience`` (an EventMessage.Audience) reaches: the registrations
+        of that kind that have an email address (walk-ins may have none; erased ones have
+        none)."""
+        status, audiences = Registration.Status, EventMessage.Audience
+        chosen = {
+            audiences.CONFIRMED: Q(status=status.CONFIRMED),
+            audiences.WAITING: Q(status=status.WAITING),
+            audiences.PENDING: Q(status=status.PENDING),
+            audiences.CHECKED_IN: Q(status=status.CONFIRMED, checked_in_at__isnull=False),
+            audiences.NOT_CHECKED_IN: Q(status=status.CONFIRMED, checked_in_at__isnull=True),
+        }[audience]
+        return self.filter(chosen).exclude(email="")
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -643,3 +657,53 @@ class RegistrationAnswerChoice(models.Model):
 
     def __str__(self) -> str:
         return str(self.choice)
+
+
+class EventMessage(MultilingualModel, models.Model):
+    """A message that staff sent to some of an event's registrants: what, to whom, by whom,
+    when, and to how many (events.services.send_event_message)."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        PENDING = "pending", _("Awaiting approval")
+        CHECKED_IN = "checked-in", _("Checked in")
+        NOT_CHECKED_IN = "not-checked-in", _("Confirmed, not checked in")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    audience = models.CharField(_("sent to"), max_length=20, choices=Audience)
+    recipient_count = models.PositiveIntegerField(_("recipients"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_by_name = models.CharField(
+        _("sent by (username)"), max_length=150, help_text=_("Kept if the account is deleted.")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    # The preview's one-time key: sending the same preview twice (a double click, the back
+    # button) sends one message.
+    key = models.UUIDField(_("key"), unique=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("message to attendees")
+        verbose_name_plural = _("messages to attendees")
+
+    def __str__(self) -> str:
+        return self.subject or ""
+
+    def sendable_languages(self) -> list[str]:
+        """The languages with both a subject and a text (the ones a registrant can be sent)."""
+        return [
+            code
+            for code in self.written_languages("subject")
+            if code in self.written_languages("body")
+        ]

@@ -8,6 +8,7 @@ counting, and a database constraint backs up "one active registration per email"
 
 import datetime
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,12 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.languages import columns
+from portal.languages import LANGUAGE_CODES, column, columns, fallback_order
 from portal.models import Page
 
-from .emails import queue_registration_email
+from .emails import queue_message_email, queue_registration_email
 from .models import (
     Event,
+    EventMessage,
     EventQuestion,
     OutboxEmail,
     PersonalDataExport,
@@ -482,3 +484,62 @@ def record_personal_data_export(
         )
         export.events.set({registration.event_id for registration in registrations})
     return export
+
+
+def message_language(message: EventMessage, registration_language: str) -> str:
+    """The language a registrant reads the message in: theirs if it is written, else the
+    next written one in their fallback order (portal.languages)."""
+    written = message.sendable_languages()
+    return next(code for code in fallback_order(registration_language) if code in written)
+
+
+def send_event_message(
+    *,
+    event: Event,
+    audience: str,
+    subjects: Mapping[str, str],
+    bodies: Mapping[str, str],
+    sent_by,
+    key: uuid.UUID | None = None,
+) -> EventMessage:
+    """Staff write to some of an event's registrants (``audience``, an
+    EventMessage.Audience): each person with an email address in that group gets the message
+    in their language, or the next written one, through the outbox (one email each, sent by
+    the worker), and the sending is logged (who, when, to whom, how many).
+
+    Each language that has a subject must have a text and the other way round, and one
+    language at least must have both; nobody in the group is refused too (RegistrationError).
+    Sending with the ``key`` of a message already sent sends nothing again and returns it
+    (a double click on the preview's button).
+    """
+    subjects = {code: subjects.get(code, "").strip() for code in LANGUAGE_CODES}
+    bodies = {code: bodies.get(code, "").strip() for code in LANGUAGE_CODES}
+    if any(bool(subjects[code]) != bool(bodies[code]) for code in LANGUAGE_CODES):
+        raise RegistrationError(_("Write both the subject and the text in each language used."))
+    if not any(subjects.values()):
+        raise RegistrationError(_("Write the message in at least one language."))
+    key = key or uuid.uuid4()
+    with transaction.atomic():
+        already = EventMessage.objects.filter(key=key).first()
+        if already is not None:
+            return already
+        recipients = list(event.registrations.in_audience(audience).order_by("pk"))
+        if not recipients:
+            raise RegistrationError(_("Nobody in this group has an email address to write to."))
+        message = EventMessage(
+            event=event,
+            audience=audience,
+            recipient_count=len(recipients),
+            sent_by=sent_by,
+            sent_by_name=sent_by.get_username(),
+            key=key,
+        )
+        for code in LANGUAGE_CODES:
+            setattr(message, column("subject", code), subjects[code])
+            setattr(message, column("body", code), bodies[code])
+        message.save()
+        for registration in recipients:
+            registration.event = event
+            language = message_language(message, registration.language)
+            queue_message_email(registration, message, language)
+    return message

@@ -6,7 +6,7 @@ historical model is registered with the same fields.
 
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import Event, EventQuestion, EventQuestionChoice
+from .models import Event, EventMessage, EventQuestion, EventQuestionChoice
 
 
 class EventTranslation(TranslationOptions):
@@ -21,3 +21,10 @@ class LabelTranslation(TranslationOptions):
 
 
 translator.register([EventQuestion, EventQuestionChoice], LabelTranslation)
+
+
+class EventMessageTranslation(TranslationOptions):
+    fields = ("subject", "body")
+
+
+translator.register(EventMessage, EventMessageTranslation)

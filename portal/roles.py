@@ -28,6 +28,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "events.event": EDIT,
         "events.eventquestion": EDIT,
         "events.eventquestionchoice": EDIT,
+        # Messages to attendees are written on the event's page and never changed after.
+        "events.eventmessage": ("add", "view"),
         # Registrations are added only through the public form and the check-in page.
         "events.registration": ("change", "delete", "view", "check_in", "export_registration"),
         "events.outboxemail": ("change", "view"),

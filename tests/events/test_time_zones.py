@@ -108,9 +108,7 @@ def test_registration_opening_and_closing_are_in_the_events_zone_too(staff_clien
     assert staff_client.post(url, data).status_code == 302
     event.refresh_from_db()
     assert event.registration_opens_at == datetime.datetime.combine(WINTER, datetime.time(9), UTC)
-    assert event.registration_closes_at == datetime.datetime.combine(
-        SUMMER, datetime.time(7), UTC
-    )
+    assert event.registration_closes_at == datetime.datetime.combine(SUMMER, datetime.time(7), UTC)
 
 
 def test_the_form_shows_stored_times_in_the_events_zone(staff_client):

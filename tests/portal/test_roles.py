@@ -232,7 +232,7 @@ def test_setup_roles_is_idempotent_and_resets_extra_permissions():
     call_command("setup_roles", stdout=io.StringIO())
     assert set(editors.permissions.values_list("codename", flat=True)) == first
     assert Group.objects.filter(name__in=ROLES).count() == 3
-    assert "Event managers: 19 permissions" in out.getvalue()
+    assert "Event managers: 21 permissions" in out.getvalue()
     managers = set(
         Group.objects.get(name=EVENT_MANAGERS).permissions.values_list("codename", flat=True)
     )
