@@ -1,5 +1,8 @@
+import contextlib
+import zoneinfo
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -108,6 +111,23 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seat_counts()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin's date-time widgets work in the current zone (the "Now" button, the note
+        # "Enter times in the … timezone"): make it the zone the times are entered in.
+        with timezone.override(self._entry_zone(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def _entry_zone(self, request, object_id) -> zoneinfo.ZoneInfo:
+        """The zone chosen in the submitted form, else the event's, else the site's."""
+        if request.method == "POST":
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return zoneinfo.ZoneInfo(request.POST.get("time_zone", "").strip())
+        event = Event.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        return event.zone if event else zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def get_urls(self):
         return [

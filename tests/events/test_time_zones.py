@@ -123,6 +123,9 @@ def test_the_form_shows_stored_times_in_the_events_zone(staff_client):
     # The zone comes first in its section, the times below say which zone they are in.
     assert html.index('name="time_zone"') < html.index('name="starts_at_0"')
     assert "<div>In the event's time zone.</div>" in html
+    # The admin's own date-time widgets ("Now", its note on the zone) use the event's zone.
+    assert 'data-admin-server-timezone="Europe/Istanbul"' in html
+    assert 'data-admin-utc-offset="10800"' in html
 
 
 def last_sunday_of_march(year: int) -> datetime.date:
