@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.spreadsheet import safe_cell
+
 from . import services
 from .emails import retry_outbox_emails
 from .forms import EventAdminForm
@@ -159,14 +161,9 @@ def registrations_csv(registrations) -> bytes:
                 value = "1" if registration.is_walk_in else ""
             else:
                 value = getattr(registration, field)
-            row.append(_spreadsheet_safe(str(value)))
+            row.append(safe_cell(str(value)))
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 class CheckedInFilter(admin.SimpleListFilter):

@@ -259,6 +259,41 @@ def test_exported_measures_csv_is_re_importable(client):
     assert [(c.measure, c.progress) for c in preview.changes] == [(first, 45)]
 
 
+FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+cmd|' /C calc'!A0", "@SUM(1+1)",
+            "-2+3", "\tTab first", "\rCarriage return first"]  # fmt: skip
+
+
+def test_public_csvs_neutralise_formulas(client):
+    agreement = AgreementFactory(slug="programme", title=FORMULAS[0], reference_number=FORMULAS[2])
+    for number, title in enumerate(FORMULAS, start=1):
+        MeasureFactory(agreement=agreement, number=f"{number}.1", title=title)
+    registry = _csv_rows(client.get(reverse("agreements:export-csv")))
+    assert (registry[0]["title"], registry[0]["reference_number"]) == (
+        "'" + FORMULAS[0], "'" + FORMULAS[2]
+    )  # fmt: skip
+    for url in (
+        reverse("agreements:measures-csv"),
+        reverse("agreements:agreement-measures-csv", args=["programme"]),
+    ):
+        titles = [row["title"] for row in _csv_rows(client.get(url))]
+        assert titles == ["'" + formula for formula in FORMULAS], url
+    # The JSON is data, not a spreadsheet: unchanged.
+    data = json.loads(client.get(reverse("agreements:measures-json")).content)
+    assert [measure["title"] for measure in data["measures"]] == FORMULAS
+
+
+def test_a_measure_number_that_looks_like_a_formula_survives_the_round_trip(client):
+    from agreements.progress_import import preview_import
+
+    agreement = AgreementFactory(slug="programme")
+    measure = MeasureFactory(agreement=agreement, number="-1")
+    exported = client.get(reverse("agreements:agreement-measures-csv", args=["programme"]))
+    text = exported.content.decode("utf-8-sig")
+    assert "programme,'-1," in text
+    preview = preview_import(agreement=agreement, text=text.replace(",planned,0,", ",planned,5,"))
+    assert [(change.measure, change.progress) for change in preview.changes] == [(measure, 5)]
+
+
 def test_progress_feed(client):
     measure = MeasureFactory(title="Trade house", number="9.1")
     services.record_progress(measure=measure, progress=100, text="The trade house opened.")
