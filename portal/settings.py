@@ -1,7 +1,8 @@
 """Settings for the Business Centre Portal, read from the environment.
 
-Every variable is listed in the README. Debug is off unless DJANGO_DEBUG says on,
-and without debug a missing DJANGO_SECRET_KEY stops start-up.
+Every variable is listed in the README. Debug is off unless DJANGO_DEBUG says on, and
+without debug a missing DJANGO_SECRET_KEY, PORTAL_BASE_URL or DJANGO_DEFAULT_FROM_EMAIL
+stops start-up: none of them has a production fallback.
 """
 
 import os
@@ -29,6 +30,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+
+
+def env_required(name: str, *, debug_default: str, example: str) -> str:
+    """A setting production cannot guess: required when debug is off, a local default in
+    debug only (never a quiet production fallback)."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is off, e.g. {example}")
+    return debug_default
+
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -222,7 +235,9 @@ else:
             "OPTIONS": {"file_path": VAR_DIR / "mail"},
         }
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+DEFAULT_FROM_EMAIL = env_required(
+    "DJANGO_DEFAULT_FROM_EMAIL", debug_default="portal@localhost", example="portal@example.org"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_list("DJANGO_ADMINS")  # addresses; (name, address) pairs are deprecated
 
@@ -327,8 +342,14 @@ PORTAL_SUBMISSIONS_PER_WINDOW = (
     10**9 if PORTAL_BENCH else int(os.environ.get("PORTAL_SUBMISSIONS_PER_WINDOW", "30"))
 )
 
-# Events: the site's public address, for links in emails and calendar files.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+# Events: the site's public address, for links in emails and calendar files (their ids too).
+PORTAL_BASE_URL = env_required(
+    "PORTAL_BASE_URL", debug_default="http://localhost:8000", example="https://portal.example.org"
+).rstrip("/")
+if not PORTAL_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must start with https:// (or http://), not {PORTAL_BASE_URL!r}"
+    )
 
 # Privacy: registrations of events that ended more than this many days ago are anonymised by
 # `manage.py purge_personal_data` (cron). The change history in the admin is read-only.

@@ -61,6 +61,8 @@ def start(var: Path):
     port = free_port()
     env = clean_env(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        PORTAL_BASE_URL=f"http://localhost:{port}",
+        DJANGO_DEFAULT_FROM_EMAIL="portal@localhost",
         PORT=str(port),
         PORTAL_VAR_DIR=str(var),
         DJANGO_BEHIND_PROXY="1",

@@ -50,6 +50,18 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
     assert "secrets.token_urlsafe" in result.stderr
 
 
+def test_serve_refuses_to_start_without_a_base_url_or_a_sender(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],  # noqa: S607
+        cwd=BASE_DIR, env=clean_env(PORTAL_VAR_DIR=str(tmp_path), DJANGO_SECRET_KEY="k" * 50),
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" not in result.stderr
+    assert "PORTAL_BASE_URL is not set" in result.stderr
+    assert "DJANGO_DEFAULT_FROM_EMAIL is not set" in result.stderr
+
+
 def test_page_headers_from_the_production_server(server):
     response = server.get("/en/")
     assert response.status == 200
