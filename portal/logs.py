@@ -43,6 +43,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class AsWarning(logging.Filter):
+    """Turns a logger's records into warnings without a traceback (Django logs a bad Host
+    header as an ERROR, which would page the admins for every scanner on the internet)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id, extras, exc."""
 

@@ -83,8 +83,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # TRACE and other methods we do not use: 405 on every URL (with the headers above).
+    "portal.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Control characters in the path, query string or a form: 400 in the visitor's language,
+    # before any view, filter or database query sees them.
+    "portal.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -303,6 +308,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "portal.logs.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "as_warning": {"()": "portal.logs.AsWarning"},
     },
     "handlers": {
         "console": {
@@ -320,6 +326,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # A bad Host header is a scanner's or a stray client's doing, not a fault of ours: a
+        # warning on the console (the visitor gets a 400), never an email to the admins.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_warning"],
+            "propagate": False,
+        },
         # One line per request is the access log; runserver prints its own.
         "portal.request": {"level": "WARNING" if DEBUG else "INFO"},
     },

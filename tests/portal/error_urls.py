@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.urls import handler500  # noqa: F401 - the error handler under test
+from portal.urls import handler400, handler500  # noqa: F401 - the error handlers under test
 from portal.urls import urlpatterns as site_urlpatterns
 
 

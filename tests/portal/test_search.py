@@ -21,11 +21,12 @@ ODD_QUERIES = [
     "договор Астрахань",
     "Şəki İlham ğ ı ə ö ü ç",
     "?!.,;",
-    "abc\x00def",
     "<script>alert(1)</script>",
     "%_\\",
     "   ",
 ]
+# A NUL or other control character never reaches the search view: the site answers 400
+# (tests/portal/test_bad_requests.py); clean_query still copes with it (test below).
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,13 @@ class Server:
         self.port = port
         self.log = log
 
-    def get(self, path, headers=None, *, https=True):
+    def get(self, path, headers=None, *, https=True, method="GET"):
         """One request; https=True says so the way the reverse proxy does."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Host": "localhost", **(headers or {})}
         if https:
             headers["X-Forwarded-Proto"] = "https"
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, headers=headers)
         response = connection.getresponse()
         response.body = response.read()
         connection.close()
@@ -133,3 +133,17 @@ def test_health_check_answers_plain_http_without_a_redirect(server):
     response = server.get("/healthz", https=False)
     assert response.status == 200
     assert response.body == b"ok\n"
+
+
+def test_the_app_server_refuses_trace_on_every_kind_of_url(server):
+    paths = ["/healthz", "/robots.txt", "/sitemap.xml", "/en/news/feed/", "/en/events/calendar.ics",
+             "/en/", "/admin/login/", "/static/css/portal.css"]  # fmt: skip
+    for path in paths:
+        assert server.get(path).status in (200, 302), path  # GET works
+        response = server.get(path, method="TRACE")
+        assert response.status == 405, path
+        # WhiteNoise answers for static files itself (no POST there).
+        assert response.getheader("Allow") in ("GET, HEAD, POST", "GET, HEAD"), path
+    # Plain HTTP is redirected to HTTPS first, except the health check, asked for on the app
+    # server itself.
+    assert server.get("/healthz", method="TRACE", https=False).status == 405
