@@ -60,8 +60,8 @@ require-production-env:
 		echo "DJANGO_DEFAULT_FROM_EMAIL is not set: the sender of the portal's emails, e.g. portal@example.org" >&2; fi; \
 	exit $$missing
 
-# The whole suite, browser tests included when Chromium is installed
-# (CI sets PORTAL_REQUIRE_BROWSER=1 so that they can never be skipped there).
+# The whole suite, browser, Redis and nginx tests included when those are installed
+# (CI sets PORTAL_REQUIRE_BROWSER, _REDIS and _NGINX so that they can never be skipped there).
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -132,7 +132,7 @@ def deliver_outbox_email(pk: int) -> bool:
     try:
         mail.mailers.default.send_messages([_message(email)])
     except Exception as error:  # any mail-server failure keeps the email queued
-        logger.warning("Email %s to %s failed: %s", email.pk, email.to, error)
+        logger.warning("Email %s failed: %s", email.pk, error)
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         if email.attempts >= MAX_ATTEMPTS:
             email.status = OutboxEmail.Status.FAILED

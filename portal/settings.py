@@ -297,7 +297,8 @@ if not DEBUG:
 LOGIN_URL = "admin:login"
 
 # Logs go to stdout, one JSON object per line (or plain text: DJANGO_LOG_FORMAT=plain, the
-# default in debug), each with the request id that portal.middleware.RequestIdMiddleware set.
+# default in debug), each with the request id that portal.middleware.RequestIdMiddleware set
+# and without personal data (portal.logs.RedactFilter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -307,6 +308,8 @@ LOGGING = {
     },
     "filters": {
         "request_id": {"()": "portal.logs.RequestIdFilter"},
+        # On every handler: no email address, phone number or registrant token in any log.
+        "redact": {"()": "portal.logs.RedactFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "as_warning": {"()": "portal.logs.AsWarning"},
     },
@@ -315,12 +318,13 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "redact"],
+            "reporter_class": "portal.logs.RedactingExceptionReporter",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},

@@ -1,3 +1,6 @@
+import io
+import logging
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -26,3 +29,14 @@ def staff_client(django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+@pytest.fixture
+def console_log():
+    """What the production console handler prints (LOGGING's own handler, formatter and
+    filters, for every logger that uses it); call it for the text so far."""
+    [handler] = [h for h in logging.getLogger().handlers if h.name == "console"]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream.getvalue
+    handler.setStream(previous)
