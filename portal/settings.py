@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # registrations).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A GET or HEAD whose database connection was lost mid-request runs once more.
+    "portal.middleware.RetryLostDatabaseConnectionMiddleware",
     # Last: turns a lock-out flagged during authentication into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
