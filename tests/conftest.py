@@ -4,6 +4,7 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +13,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def today():
+    """Today in the site's time zone, when the test runs (not when the module was imported:
+    a run that crosses midnight in Astrakhan must not change what "today" means mid-test)."""
+    return timezone.localdate()
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,8 @@ def start(var: Path):
             start_new_session=True,
         )  # fmt: skip
     try:
+        # Waiting for a process to start is the one wait here: bounded, and never a busy loop
+        # (an answer other than 200, a 503 during migrate say, waits like a refused one).
         deadline = time.monotonic() + 180
         while True:
             assert process.poll() is None, server.log.read_text()
@@ -83,7 +85,8 @@ def start(var: Path):
                 if healthz_status(port) == 200:
                     break
             except OSError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         server.manage("load_demo")
         yield server
     finally:

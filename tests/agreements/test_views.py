@@ -24,7 +24,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/en/agreements/"
-TODAY = timezone.localdate()
 
 
 def _titles(response):
@@ -94,7 +93,7 @@ def test_registry_rows_show_parties_date_status_and_progress(client, registry):
     assert 'aria-label="Overall progress of Action Program"' in html
 
 
-def test_detail_page_shows_everything(client):
+def test_detail_page_shows_everything(client, today):
     tourism = SectorFactory(slug="tourism", name="Tourism")
     party = PartyFactory(name="Republic of Azerbaijan")
     body = PartyFactory(name="Ministry of Tourism")
@@ -107,7 +106,7 @@ def test_detail_page_shows_everything(client):
     AgreementDocumentFactory(agreement=agreement, title="Signed text")
     late = MeasureFactory(
         agreement=agreement, number="6.1", title="Tourist routes", sector=tourism,
-        due_on=TODAY - datetime.timedelta(days=1), responsible_bodies=[body],
+        due_on=today - datetime.timedelta(days=1), responsible_bodies=[body],
     )  # fmt: skip
     services.record_progress(measure=late, progress=40, text="Routes drafted.")
     MeasureFactory(agreement=agreement, number="1.1", title="No sector measure", progress=100)
@@ -157,7 +156,7 @@ def _add_measures(agreement, count, sectors, parties):
     for index in range(count):
         measure = MeasureFactory(
             agreement=agreement, sector=sectors[index % len(sectors)],
-            responsible_bodies=parties, due_on=TODAY,
+            responsible_bodies=parties, due_on=timezone.localdate(),
         )  # fmt: skip
         services.record_progress(measure=measure, progress=index % 101, text="Report")
 
@@ -213,14 +212,14 @@ def test_registry_csv_and_json(client, registry):
     assert record["url"] == f"http://testserver{programme.get_absolute_url()}"
 
 
-def test_measures_csv_and_json(client):
+def test_measures_csv_and_json(client, today):
     agreement = AgreementFactory(slug="programme")
     measure = MeasureFactory(
         agreement=agreement, number="8.1", title="Ports «Caspian»", weight=2,
-        due_on=TODAY - datetime.timedelta(days=1), sector=SectorFactory(slug="navigation-ports"),
+        due_on=today - datetime.timedelta(days=1), sector=SectorFactory(slug="navigation-ports"),
     )  # fmt: skip
     services.record_progress(
-        measure=measure, reported_on=TODAY - datetime.timedelta(days=5), progress=20, text="Old"
+        measure=measure, reported_on=today - datetime.timedelta(days=5), progress=20, text="Old"
     )
     services.record_progress(measure=measure, progress=50, text="Working group set up")
     MeasureFactory(agreement=AgreementFactory(status=Agreement.Status.DRAFT), title="Hidden")
@@ -307,11 +306,11 @@ def test_progress_feed(client):
     assert "Secret step" not in xml
 
 
-def test_overview_chart_and_table(client):
+def test_overview_chart_and_table(client, today):
     tourism = SectorFactory(slug="tourism", name="Tourism")
     agreement = AgreementFactory()
     MeasureFactory(agreement=agreement, sector=tourism, status=Measure.Status.DONE)
-    MeasureFactory(agreement=agreement, sector=tourism, due_on=TODAY - datetime.timedelta(days=1))
+    MeasureFactory(agreement=agreement, sector=tourism, due_on=today - datetime.timedelta(days=1))
     MeasureFactory(agreement=AgreementFactory(status=Agreement.Status.EXPIRED), sector=tourism)
     response = client.get(reverse("agreements:overview"))
     html = response.content.decode()
