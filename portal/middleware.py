@@ -1,6 +1,6 @@
-"""Small middleware of our own: request ids, the headers Django has no setting for, and the
-requests no view should ever see (unsupported methods, control characters), and one retry of
-a read whose database connection was lost."""
+"""Small middleware of our own: request ids, the headers Django has no setting for, the
+requests no view should ever see (unsupported methods, control characters) and one retry of a
+read whose database connection was lost."""
 
 import logging
 import re

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import pytest
 from django.contrib import admin
 from django.core import mail
-from django.db import connection
+from django.db import DataError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -190,7 +190,7 @@ def test_without_the_middleware_a_nul_byte_reaches_postgresql(client, settings):
         for name in settings.MIDDLEWARE
         if not name.endswith("RejectControlCharactersMiddleware")
     ]
-    with pytest.raises(ValueError, match="NUL"):
+    with pytest.raises(DataError, match="cannot contain NUL"):
         client.get("/en/agreements/?q=%00")
 
 
