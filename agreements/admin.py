@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.languages import columns
+from portal.multilingual_admin import (
+    MultilingualAdmin,
+    MultilingualStackedInline,
+    MultilingualTabularInline,
+)
+
 from . import services
 from .forms import ProgressUploadForm, RecordProgressForm
 from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
@@ -20,27 +27,29 @@ IMPORT_SALT = "agreements.progress-import"
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_ru", "name_az", "kind", "country"]
-    list_filter = ["kind", "country"]
-    search_fields = ["name", "name_ru", "name_az", "country"]
+class PartyAdmin(MultilingualAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "country", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["slug", "kind"]
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(MultilingualStackedInline):
     model = Signatory
     extra = 0
     autocomplete_fields = ["party"]
-    fields = ["name", "position", "position_ru", "position_az", "party", "order"]
+    fields = ["party", "order"]
+    language_fieldsets_at = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(MultilingualTabularInline):
     model = AgreementDocument
     extra = 0
-    fields = ["title", "file", "language", "order"]
+    fields = ["file", "language", "order"]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(MultilingualTabularInline):
     model = Measure
     extra = 0
     show_change_link = True
@@ -49,10 +58,10 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(MultilingualAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
-    search_fields = ["title", "title_ru", "title_az", "reference_number", "summary", "slug"]
+    search_fields = ["title", "reference_number", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parties", "related_news"]
     filter_horizontal = ["sectors"]
@@ -60,16 +69,13 @@ class AgreementAdmin(SimpleHistoryAdmin):
     inlines = [SignatoryInline, DocumentInline, MeasureInline]
     change_form_template = "admin/agreements/agreement/change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "title_ru", "title_az", "slug", "kind", "status"]}),
+        (None, {"fields": ["slug", "kind", "status"]}),
         (
             _("Signing and validity"),
-            {"fields": ["reference_number", "signed_on", "signed_at", "valid_from", "valid_until"]},
+            {"fields": ["reference_number", "signed_on", "valid_from", "valid_until"]},
         ),
         (_("Parties and sectors"), {"fields": ["parties", "sectors"]}),
-        (
-            _("Texts"),
-            {"fields": ["summary", "summary_ru", "summary_az", "full_text", "related_news"]},
-        ),
+        (_("Related news"), {"fields": ["related_news"]}),
     ]
 
     def get_queryset(self, request):
@@ -148,12 +154,12 @@ class AgreementAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/agreements/import_progress.html", context)
 
 
-class ProgressReportInline(admin.TabularInline):
+class ProgressReportInline(MultilingualStackedInline):
     """Reports are added with "Record progress report"; here their texts can be corrected."""
 
     model = ProgressReport
     extra = 0
-    fields = ["reported_on", "progress", "status", "text", "text_ru", "text_az"]
+    fields = ["reported_on", "progress", "status"]
     readonly_fields = ["reported_on", "progress", "status"]
 
     def has_add_permission(self, request, obj=None):
@@ -161,14 +167,14 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(MultilingualAdmin, SimpleHistoryAdmin):
     list_display = [
         "number", "title", "agreement", "sector", "status", "progress", "due_on",
         "overdue_display", "record_link",
     ]  # fmt: skip
     list_display_links = ["number", "title"]
     list_filter = ["status", "sector", "agreement__status", "agreement"]
-    search_fields = ["number", "title", "title_ru", "title_az", "agreement__title"]
+    search_fields = ["number", "title", *columns("agreement__title")]
     list_select_related = ["agreement", "sector"]
     autocomplete_fields = ["agreement", "responsible_bodies"]
     inlines = [ProgressReportInline]
@@ -176,8 +182,6 @@ class MeasureAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/agreements/measure/change_form.html"
     fieldsets = [
         (None, {"fields": ["agreement", "number", "sector", "responsible_bodies"]}),
-        (_("Texts"), {"fields": ["title", "title_ru", "title_az", "description",
-                                 "description_ru", "description_az"]}),
         (_("Progress"), {"fields": ["due_on", "weight", "status", "progress"]}),
     ]  # fmt: skip
 

@@ -1,21 +1,21 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.feeds import MultilingualFeed
 from portal.models import SiteProfile
 
 from .models import ProgressReport
 
 
-class ProgressReportFeed(Feed):
+class ProgressReportFeed(MultilingualFeed):
     """RSS 2.0 feed of the latest progress reports on the measures of public agreements."""
+
+    language_field = "text"
 
     description = _("The latest progress reports on the measures of the agreements.")
 
     def title(self):
-        return _("%(centre)s: progress of the agreements") % {
-            "centre": SiteProfile.current().translated("name")
-        }
+        return _("%(centre)s: progress of the agreements") % {"centre": SiteProfile.current().name}
 
     def link(self):
         return reverse("agreements:list")
@@ -29,8 +29,8 @@ class ProgressReportFeed(Feed):
 
     def item_title(self, item):
         measure = item.measure
-        agreement = measure.agreement.translated("title")
-        title = f"{agreement} — {measure.number} {measure.translated('title')}"
+        agreement = measure.agreement.title
+        title = f"{agreement} — {measure.number} {measure.title}"
         if item.progress is not None:
             title += f" — {item.progress}%"
         if item.status:
@@ -38,7 +38,7 @@ class ProgressReportFeed(Feed):
         return title
 
     def item_description(self, item):
-        return item.translated("text")
+        return item.text
 
     def item_link(self, item):
         return f"{item.measure.agreement.get_absolute_url()}#report-{item.pk}"
@@ -52,4 +52,4 @@ class ProgressReportFeed(Feed):
         return item.created_at
 
     def item_categories(self, item):
-        return [item.measure.agreement.translated("title")]
+        return [item.measure.agreement.title]

@@ -3,6 +3,8 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import LANGUAGE_CODES, column, fallback_order, language_label
+
 from .models import Measure
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -26,21 +28,22 @@ class RecordProgressForm(forms.Form):
         choices=[("", _("(keep the current status)")), *Measure.Status.choices],
         required=False,
     )
-    text = forms.CharField(
-        label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
-    text_ru = forms.CharField(
-        label=_("Text (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    text_az = forms.CharField(
-        label=_("Text (Azerbaijani)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One text box per language, the staff member's own first.
+        for code in fallback_order():
+            self.fields[column("text", code)] = forms.CharField(
+                label=_("Text (%(language)s)") % {"language": language_label(code)},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
 
     def clean(self):
         data = super().clean()
-        if not (
-            data.get("text", "").strip() or data.get("progress") is not None or data.get("status")
-        ):
+        texts = {code: data.pop(column("text", code), "").strip() for code in LANGUAGE_CODES}
+        data["texts"] = texts
+        if not (any(texts.values()) or data.get("progress") is not None or data.get("status")):
             raise forms.ValidationError(_("Give a progress, a status or a text."))
         return data
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import NewsArticle, Sector, Translated
+from portal.languages import MultilingualModel
+from portal.models import NewsArticle, Sector
 
 from .validators import validate_document
 
@@ -24,7 +25,7 @@ RESERVED_SLUGS = {"overview", "feed", "measures"}
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class Party(Translated, models.Model):
+class Party(MultilingualModel, models.Model):
     """A state, region, body or company that signs agreements or carries out measures."""
 
     class Kind(models.TextChoices):
@@ -34,9 +35,7 @@ class Party(Translated, models.Model):
         COMPANY = "company", _("Company")
         ORGANISATION = "organisation", _("Organisation")
 
-    name = models.CharField(_("name (English)"), max_length=200, unique=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_az = models.CharField(_("name (Azerbaijani)"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in links."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.STATE)
     country = models.CharField(
@@ -49,7 +48,7 @@ class Party(Translated, models.Model):
         verbose_name_plural = _("parties")
 
     def __str__(self) -> str:
-        return self.translated("name")
+        return self.name or ""
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -83,7 +82,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(Translated, models.Model):
+class Agreement(MultilingualModel, models.Model):
     class Kind(models.TextChoices):
         ACTION_PROGRAMME = "action_programme", _("Action programme")
         MEMORANDUM = "memorandum", _("Memorandum of understanding")
@@ -100,9 +99,7 @@ class Agreement(Translated, models.Model):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
-    title = models.CharField(_("title (English)"), max_length=300)
-    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
-    title_az = models.CharField(_("title (Azerbaijani)"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -127,9 +124,7 @@ class Agreement(Translated, models.Model):
         db_index=True,
         help_text=_("Drafts are not shown to the public."),
     )
-    summary = models.TextField(_("summary (English)"), blank=True, help_text=_("Markdown."))
-    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
-    summary_az = models.TextField(_("summary (Azerbaijani)"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
     full_text = models.TextField(
         _("full text"), blank=True, help_text=_("Markdown, in the language of the original.")
     )
@@ -158,12 +153,13 @@ class Agreement(Translated, models.Model):
         verbose_name_plural = _("agreements")
 
     def __str__(self) -> str:
-        return self.translated("title")
+        return self.title or ""
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        super().clean()
         errors = {}
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = _("This address is used by another page; choose another.")
@@ -173,19 +169,17 @@ class Agreement(Translated, models.Model):
             raise ValidationError(errors)
 
 
-class Signatory(Translated, models.Model):
+class Signatory(MultilingualModel, models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(
-        _("position (English)"),
+        _("position"),
         max_length=300,
         blank=True,
         help_text=_("E.g. Minister of Economy of the Republic of Azerbaijan."),
     )
-    position_ru = models.CharField(_("position (Russian)"), max_length=300, blank=True)
-    position_az = models.CharField(_("position (Azerbaijani)"), max_length=300, blank=True)
     party = models.ForeignKey(
         Party,
         on_delete=models.PROTECT,
@@ -211,7 +205,7 @@ def document_upload_to(instance: "AgreementDocument", filename: str) -> str:
     return f"agreements/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
 
 
-class AgreementDocument(models.Model):
+class AgreementDocument(MultilingualModel, models.Model):
     class Language(models.TextChoices):
         EN = "en", _("English")
         RU = "ru", _("Russian")
@@ -267,7 +261,7 @@ def natural_key(number: str) -> tuple:
     )
 
 
-class Measure(Translated, models.Model):
+class Measure(MultilingualModel, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -282,12 +276,8 @@ class Measure(Translated, models.Model):
     number = models.CharField(
         _("number"), max_length=20, help_text=_('As in the document, e.g. "3.2".')
     )
-    title = models.CharField(_("title (English)"), max_length=400)
-    title_ru = models.CharField(_("title (Russian)"), max_length=400, blank=True)
-    title_az = models.CharField(_("title (Azerbaijani)"), max_length=400, blank=True)
-    description = models.TextField(_("description (English)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_az = models.TextField(_("description (Azerbaijani)"), blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
     sector = models.ForeignKey(
         Sector,
         on_delete=models.PROTECT,
@@ -339,7 +329,7 @@ class Measure(Translated, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.translated('title')}"
+        return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
         return f"{self.agreement.get_absolute_url()}#measure-{self.pk}"
@@ -358,6 +348,7 @@ class Measure(Translated, models.Model):
         return natural_key(self.number)
 
     def clean(self) -> None:
+        super().clean()
         agreement = self.agreement if self.agreement_id else None
         if self.due_on and agreement and agreement.signed_on and self.due_on < agreement.signed_on:
             raise ValidationError(
@@ -371,16 +362,14 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.exclude(measure__agreement__status=Agreement.Status.DRAFT)
 
 
-class ProgressReport(Translated, models.Model):
+class ProgressReport(MultilingualModel, models.Model):
     """A dated step in a measure's story; the latest one sets its progress and status."""
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="reports", verbose_name=_("measure")
     )
     reported_on = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("text (English)"), blank=True)
-    text_ru = models.TextField(_("text (Russian)"), blank=True)
-    text_az = models.TextField(_("text (Azerbaijani)"), blank=True)
+    text = models.TextField(_("text"), blank=True)
     progress = models.PositiveSmallIntegerField(
         _("new progress, %"),
         null=True,
@@ -418,5 +407,6 @@ class ProgressReport(Translated, models.Model):
         return self.measure.get_absolute_url()
 
     def clean(self) -> None:
+        super().clean()
         if self.reported_on and self.reported_on > timezone.localdate():
             raise ValidationError({"reported_on": _("A report cannot be dated in the future.")})

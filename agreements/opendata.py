@@ -53,7 +53,7 @@ def rounded(value):
 def agreement_record(agreement: Agreement, request) -> dict:
     return {
         "slug": agreement.slug,
-        "title": agreement.translated("title"),
+        "title": agreement.title,
         "kind": agreement.kind,
         "status": agreement.status,
         "reference_number": agreement.reference_number,
@@ -62,14 +62,14 @@ def agreement_record(agreement: Agreement, request) -> dict:
         "valid_from": agreement.valid_from,
         "valid_until": agreement.valid_until,
         "parties": [
-            {"name": party.translated("name"), "kind": party.kind, "country": party.country}
+            {"name": party.name, "kind": party.kind, "country": party.country}
             for party in agreement.parties.all()
         ],
         "signatories": [
             {
                 "name": signatory.name,
-                "position": signatory.translated("position"),
-                "party": signatory.party.translated("name") if signatory.party else "",
+                "position": signatory.position,
+                "party": signatory.party.name if signatory.party else "",
             }
             for signatory in agreement.signatories.all()
         ],
@@ -86,11 +86,9 @@ def measure_record(measure: Measure) -> dict:
     return {
         "agreement": measure.agreement.slug,
         "number": measure.number,
-        "title": measure.translated("title"),
+        "title": measure.title,
         "sector": measure.sector.slug if measure.sector else "",
-        "responsible_bodies": [
-            party.translated("name") for party in measure.responsible_bodies.all()
-        ],
+        "responsible_bodies": [party.name for party in measure.responsible_bodies.all()],
         "due_date": measure.due_on,
         "weight": measure.weight,
         "overdue": measure.is_overdue,
@@ -101,7 +99,7 @@ def measure_record(measure: Measure) -> dict:
                 "date": report.reported_on,
                 "progress": report.progress,
                 "status": report.status,
-                "text": report.translated("text"),
+                "text": report.text,
             }
             for report in reports
         ],

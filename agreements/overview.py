@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import LANGUAGE_CODES, column, columns
 from portal.models import Sector
 
 from .models import Agreement, Measure, overdue_condition
@@ -71,21 +72,18 @@ def implementation_overview() -> Overview:
     counts = (
         Measure.objects.filter(agreement__status=Agreement.Status.IN_FORCE)
         .order_by()
-        .values("sector__slug", "sector__name", "sector__name_ru", "sector__name_az")
+        .values("sector__slug", *columns("sector__name"))
         .annotate(
             overdue=Count("pk", filter=overdue),
             **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
         )
-        .order_by("sector__position", "sector__name")
+        .order_by("sector__position", "sector__slug")
     )
     rows = []
     for item in counts:
         if item["sector__slug"]:
-            sector = Sector(
-                name=item["sector__name"],
-                name_ru=item["sector__name_ru"],
-                name_az=item["sector__name_az"],
-            )
+            sector = Sector(**{column("name", code): item[column("sector__name", code)]
+                               for code in LANGUAGE_CODES})  # fmt: skip
             label, slug = str(sector), item["sector__slug"]
         else:
             label, slug = str(_("No sector")), ""

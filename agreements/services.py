@@ -1,11 +1,14 @@
 """Rules that change agreements and their measures."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.languages import LANGUAGE_CODES, active_language, column
 
 from .models import Agreement, Measure, ProgressReport
 
@@ -25,19 +28,23 @@ def record_progress(
     text: str = "",
     progress: int | None = None,
     status: str = "",
-    text_ru: str = "",
-    text_az: str = "",
+    texts: Mapping[str, str] | None = None,
 ) -> ProgressReport:
     """Add a dated progress report to a measure and bring the measure up to date.
 
-    A report must say something (text, progress or status). Progress is 0–100 and the
-    date cannot be in the future. When a report gives progress but no status, the
-    status follows from it: 100 % means done, more than 0 % moves a planned measure
-    to in progress. The measure's progress and status then follow its latest report
-    (by date, then by when it was recorded), so a back-dated report does not
-    overwrite a newer one.
+    ``text`` is written in the current language; ``texts`` gives it in several
+    ({"en": …, "ru": …}). A report must say something (text, progress or status).
+    Progress is 0–100 and the date cannot be in the future. When a report gives
+    progress but no status, the status follows from it: 100 % means done, more than
+    0 % moves a planned measure to in progress. The measure's progress and status then
+    follow its latest report (by date, then by when it was recorded), so a back-dated
+    report does not overwrite a newer one.
     """
-    if not (text.strip() or progress is not None or status):
+    written = {code: (texts or {}).get(code, "").strip() for code in LANGUAGE_CODES}
+    if text.strip():
+        written[active_language()] = text.strip()
+    written = {code: value for code, value in written.items() if value}
+    if not (written or progress is not None or status):
         raise AgreementError(_("A progress report needs a text, a progress or a status."))
     if progress is not None and not 0 <= progress <= 100:
         raise AgreementError(_("Progress must be between 0 and 100 %."))
@@ -51,9 +58,7 @@ def record_progress(
     report = ProgressReport(
         measure=measure,
         reported_on=reported_on or timezone.localdate(),
-        text=text.strip(),
-        text_ru=text_ru.strip(),
-        text_az=text_az.strip(),
+        **{column("text", code): value for code, value in written.items()},
         progress=progress,
         status=status,
     )

@@ -5,6 +5,7 @@ from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView, View
 
+from portal.languages import ContentLanguageMixin, columns
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 from portal.views import PaginatedListView, by_slug, parse_year
@@ -60,12 +61,13 @@ class RegistryFilterMixin:
         if "q" in filters:
             query = filters["q"]
             text = Q()
-            for name in ("title", "title_ru", "title_az", "summary", "summary_ru", "summary_az"):
+            for name in columns("title", "summary"):
                 text |= Q(**{f"{name}__icontains": query})
             text |= Q(reference_number__icontains=query)
-            text |= Exists(
-                Signatory.objects.filter(agreement=OuterRef("pk"), name__icontains=query)
-            )
+            signed_by = Q()
+            for name in columns("name"):
+                signed_by |= Q(**{f"{name}__icontains": query})
+            text |= Exists(Signatory.objects.filter(signed_by, agreement=OuterRef("pk")))
             agreements = agreements.filter(text)
         return agreements
 
@@ -113,7 +115,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
         return context
 
 
-class AgreementDetailView(DetailView):
+class AgreementDetailView(ContentLanguageMixin, DetailView):
     template_name = "agreements/agreement_detail.html"
     context_object_name = "agreement"
 

@@ -11,16 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.multilingual_admin import MultilingualAdmin
 from portal.spreadsheet import safe_cell
 
 from . import services
-from .emails import retry_outbox_emails
 from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
+from .outbox import retry_outbox_emails
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(MultilingualAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -35,29 +36,15 @@ class EventAdmin(SimpleHistoryAdmin):
         "check_in_link",
     ]
     list_filter = ["status", "kind", "sectors", "starts_at"]
-    search_fields = ["title", "title_ru", "title_az", "venue_name"]
+    search_fields = ["title", "venue_name", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["sectors", "related_news"]
     autocomplete_fields = ["related_agreements"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
-        (_("Russian"), {"fields": ["title_ru", "description_ru"]}),
-        (_("Azerbaijani"), {"fields": ["title_az", "description_az"]}),
-        (
-            _("Time and place"),
-            {
-                "fields": [
-                    "starts_at",
-                    "ends_at",
-                    "time_zone",
-                    "venue_name",
-                    "venue_address",
-                    "online_url",
-                ]
-            },
-        ),
+        (None, {"fields": ["slug", "kind", "status"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "time_zone", "online_url"]}),
         (
             _("Registration"),
             {
@@ -70,8 +57,8 @@ class EventAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Image"), {"fields": ["image", "image_alt"]}),
-        (_("Related"), {"fields": ["organisers", "sectors", "related_news", "related_agreements"]}),
+        (_("Image"), {"fields": ["image"]}),
+        (_("Related"), {"fields": ["sectors", "related_news", "related_agreements"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -379,12 +366,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        sent, waiting = retry_outbox_emails(emails=queryset)
+        count = retry_outbox_emails(emails=queryset)
         self.message_user(
             request,
-            ngettext("%d email sent.", "%d emails sent.", sent) % sent
-            + " "
-            + ngettext("%d still waits.", "%d still wait.", waiting) % waiting,
+            ngettext(
+                "%d email is queued: the worker sends it in a moment.",
+                "%d emails are queued: the worker sends them in a moment.",
+                count,
+            )
+            % count,
             messages.INFO,
         )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import columns
 from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
 
@@ -121,11 +122,12 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "title", "slug", "kind", "status", "description", "title_ru", "description_ru",
-            "title_az", "description_az", "starts_at", "ends_at", "time_zone", "venue_name",
-            "venue_address", "online_url", "capacity", "registration_opens_at",
-            "registration_closes_at", "waiting_list_enabled", "approval_required", "image",
-            "image_alt", "organisers", "sectors", "related_news", "related_agreements",
+            "slug", "kind", "status", "starts_at", "ends_at", "time_zone", "online_url",
+            "capacity", "registration_opens_at", "registration_closes_at",
+            "waiting_list_enabled", "approval_required", "image", "sectors", "related_news",
+            "related_agreements",
+            *columns("title", "description", "venue_name", "venue_address", "organisers",
+                     "image_alt"),
         ]  # fmt: skip
 
     def clean_image(self):

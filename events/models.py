@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import NewsArticle, Sector, Translated
+from portal.languages import MultilingualModel
+from portal.models import NewsArticle, Sector
 
 
 @functools.cache
@@ -78,7 +79,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(Translated, models.Model):
+class Event(MultilingualModel, models.Model):
     class Kind(models.TextChoices):
         FORUM = "forum", _("Forum")
         BUSINESS_MISSION = "business-mission", _("Business mission")
@@ -102,9 +103,7 @@ class Event(Translated, models.Model):
         CANCELLED = "cancelled", _("Event cancelled")
         UNAVAILABLE = "unavailable", _("Registration unavailable")
 
-    title = models.CharField(_("title (English)"), max_length=250)
-    title_ru = models.CharField(_("title (Russian)"), max_length=250, blank=True)
-    title_az = models.CharField(_("title (Azerbaijani)"), max_length=250, blank=True)
+    title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(
         _("slug"),
         max_length=250,
@@ -126,9 +125,7 @@ class Event(Translated, models.Model):
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("For online or hybrid events.")
     )
-    description = models.TextField(_("description (English)"), help_text=_("Markdown."))
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_az = models.TextField(_("description (Azerbaijani)"), blank=True)
+    description = models.TextField(_("description"), help_text=_("Markdown."))
     image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
     image_alt = models.CharField(
         _("image description (alt text)"),
@@ -210,12 +207,13 @@ class Event(Translated, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.translated("title")
+        return self.title or ""
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        super().clean()
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
@@ -405,6 +403,7 @@ class Registration(models.Model):
         return self.is_active and not self.is_anonymised and not self.event.is_past
 
     def clean(self) -> None:
+        super().clean()
         # The database constraint says the same; checking here turns a staff edit that would
         # break it (the admin form leaves out the event, so Django skips the constraint) into a
         # form error instead of a failed save.
@@ -430,7 +429,8 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """An email written in the same transaction as the change it reports, sent after commit."""
+    """An email written in the same transaction as the change it reports; the task worker
+    sends it after commit (events.outbox)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

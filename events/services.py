@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import columns
 from portal.models import Page
 
 from .emails import queue_registration_email
@@ -72,8 +73,11 @@ def register_attendee(
     waiting list), or pending when the event needs approval.
 
     Refused (RegistrationError) without consent, outside the registration window, for a
-    cancelled or unpublished event, and when full without a waiting list. Registering
-    again with the same email (any letter case) returns the existing active registration.
+    cancelled or unpublished event, and when full without a waiting list. Registering again
+    with the address of an active registration (any letter case) changes nothing and emails
+    that registration's link to the address (``created`` is False). Nothing in the outcome
+    that a visitor is shown may depend on it: whether an address is registered is not told
+    on screen, only to the address itself.
     """
     email = email.strip()
     if not consent:
@@ -83,12 +87,14 @@ def register_attendee(
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(event)
-        existing = _find_active(event, email)
-        if existing is not None:
-            return RegistrationResult(existing, created=False)
+        # Refusals first, the same for every address, so that they tell nobody who is in.
         state = event.registration_state(now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
+        existing = _find_active(event, email)
+        if existing is not None:
+            queue_registration_email(existing, "link")
+            return RegistrationResult(existing, created=False)
         if event.approval_required:
             status = Status.PENDING
         elif state == State.WAITING_LIST:
@@ -112,7 +118,8 @@ def register_attendee(
                     language=language,
                 )
         except IntegrityError:
-            # The constraint caught a simultaneous duplicate: show the one that won.
+            # The constraint caught a simultaneous duplicate (a double click): the one that
+            # won is emailing the address already.
             existing = _find_active(event, email)
             if existing is None:
                 raise
@@ -293,7 +300,10 @@ def add_walk_in(
         )
 
 
-CHANGE_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_name", "venue_address", "online_url")
+# A change of any of these (the place in any language) is a change of time or place.
+CHANGE_FIELDS = (
+    "starts_at", "ends_at", "time_zone", "online_url", *columns("venue_name", "venue_address"),
+)  # fmt: skip
 
 
 def apply_event_change(*, event: Event, previous: Event | None) -> tuple[int, list[Registration]]:

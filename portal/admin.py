@@ -6,54 +6,37 @@ from django.utils.translation import ngettext
 from . import services
 from .forms import NewsArticleAdminForm
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .multilingual_admin import MultilingualAdmin
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_ru", "name_az", "slug", "position"]
+class SectorAdmin(MultilingualAdmin):
+    list_display = ["name", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "name_ru", "name_az"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["slug", "position"]
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
-    list_display = ["value", "label", "position", "is_visible"]
-    fields = [
-        "value",
-        "label",
-        "value_ru",
-        "label_ru",
-        "value_az",
-        "label_az",
-        "position",
-        "is_visible",
-    ]
+class KeyFigureAdmin(MultilingualAdmin):
+    list_display = ["__str__", "position", "is_visible"]
+    fields = ["position", "is_visible"]
     list_editable = ["position", "is_visible"]
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(MultilingualAdmin):
     list_display = ["title", "slug", "updated_at"]
-    search_fields = ["title", "body"]
-    fieldsets = [
-        (None, {"fields": ["slug"]}),
-        (_("English"), {"fields": ["title", "body"]}),
-        (_("Russian"), {"fields": ["title_ru", "body_ru"]}),
-        (_("Azerbaijani"), {"fields": ["title_az", "body_az"]}),
-    ]
+    search_fields = ["title", "body", "slug"]
+    fields = ["slug", "version"]
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(admin.ModelAdmin):
+class SiteProfileAdmin(MultilingualAdmin):
     list_display = ["name", "email", "phone"]
     fieldsets = [
-        (_("Name"), {"fields": ["name", "name_ru", "name_az"]}),
-        (_("Home page introduction"), {"fields": ["intro", "intro_ru", "intro_az"]}),
-        (
-            _("Contacts (shown in every page's footer)"),
-            {"fields": ["address", "address_ru", "address_az", "phone", "email"]},
-        ),
+        (_("Contacts (shown in every page's footer)"), {"fields": ["phone", "email"]}),
     ]
 
     def has_add_permission(self, request):
@@ -61,10 +44,10 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(admin.ModelAdmin):
+class NewsArticleAdmin(MultilingualAdmin):
     form = NewsArticleAdminForm
     list_display = ["title", "status", "publish_at", "sector_list", "is_featured", "visibility"]
-    list_filter = ["status", "is_featured", "language", "sectors", "publish_at"]
+    list_filter = ["status", "is_featured", "sectors", "publish_at"]
     search_fields = ["title", "lead", "body", "byline"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -73,12 +56,9 @@ class NewsArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body", "language"]}),
-        (
-            _("Cover image"),
-            {"fields": ["cover_image", "cover_preview", "cover_alt", "cover_caption"]},
-        ),
-        (_("Credits"), {"fields": ["byline", "source_name", "source_url"]}),
+        (None, {"fields": ["slug"]}),
+        (_("Cover image"), {"fields": ["cover_image", "cover_preview"]}),
+        (_("Credits"), {"fields": ["byline", "source_url"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "is_featured", "sectors"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

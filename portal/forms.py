@@ -1,5 +1,6 @@
 from django import forms
 
+from .languages import columns
 from .models import NewsArticle
 from .uploads import clean_image_field
 
@@ -10,16 +11,10 @@ class NewsArticleAdminForm(forms.ModelForm):
     class Meta:
         model = NewsArticle
         fields = [
-            "title",
             "slug",
-            "lead",
-            "body",
-            "language",
+            *columns("title", "lead", "body", "cover_alt", "cover_caption", "source_name"),
             "cover_image",
-            "cover_alt",
-            "cover_caption",
             "byline",
-            "source_name",
             "source_url",
             "status",
             "publish_at",

@@ -9,35 +9,17 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .languages import MultilingualModel
 
 SITE_PROFILE_CACHE_KEY = "portal:site-profile"
 
 
-class Translated:
-    """Reads a field in the visitor's language.
-
-    Content that staff write once per language is stored as ``<field>`` (English,
-    always filled) plus ``<field>_ru`` and ``<field>_az`` (optional). A missing
-    translation falls back to the English text rather than showing nothing.
-    """
-
-    def translated(self, field: str) -> str:
-        language = (get_language() or "en").split("-")[0]
-        if language != "en":
-            value = getattr(self, f"{field}_{language}", "")
-            if value:
-                return value
-        return getattr(self, field)
-
-
-class Sector(Translated, models.Model):
+class Sector(MultilingualModel, models.Model):
     """The shared taxonomy used by news, agreements, measures and events."""
 
-    name = models.CharField(_("name (English)"), max_length=100, unique=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
-    name_az = models.CharField(_("name (Azerbaijani)"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, help_text=_("Used in filter links.")
     )
@@ -51,26 +33,18 @@ class Sector(Translated, models.Model):
         verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
-        return self.translated("name")
+        return self.name or ""
 
 
-class KeyFigure(Translated, models.Model):
+class KeyFigure(MultilingualModel, models.Model):
     """A number shown on the home page, e.g. "$2.6 billion — trade turnover in 2020"."""
 
     value = models.CharField(
-        _("value (English)"),
+        _("value"),
         max_length=40,
         help_text=_('As it should appear, e.g. "$2.6 billion" or "230+".'),
     )
-    value_ru = models.CharField(
-        _("value (Russian)"), max_length=40, blank=True, help_text=_('e.g. "2,6 млрд $".')
-    )
-    value_az = models.CharField(
-        _("value (Azerbaijani)"), max_length=40, blank=True, help_text=_('e.g. "2,6 milyard $".')
-    )
-    label = models.CharField(_("label (English)"), max_length=200)
-    label_ru = models.CharField(_("label (Russian)"), max_length=200, blank=True)
-    label_az = models.CharField(_("label (Azerbaijani)"), max_length=200, blank=True)
+    label = models.CharField(_("label"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_visible = models.BooleanField(_("shown on the home page"), default=True)
 
@@ -87,7 +61,7 @@ class KeyFigure(Translated, models.Model):
 PRIVACY_PAGE_SLUG = "privacy"
 
 
-class Page(Translated, models.Model):
+class Page(MultilingualModel, models.Model):
     """An editable page such as About or Contacts, written in Markdown."""
 
     slug = models.SlugField(
@@ -95,15 +69,11 @@ class Page(Translated, models.Model):
         unique=True,
         help_text=_('"about" and "contacts" are linked from the navigation.'),
     )
-    title = models.CharField(_("title (English)"), max_length=200)
-    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
-    title_az = models.CharField(_("title (Azerbaijani)"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200)
     body = models.TextField(
-        _("text (English)"),
+        _("text"),
         help_text=_("Markdown: **bold**, *italic*, [link](https://…), lists with - or 1."),
     )
-    body_ru = models.TextField(_("text (Russian)"), blank=True)
-    body_az = models.TextField(_("text (Azerbaijani)"), blank=True)
     version = models.CharField(
         _("version"),
         max_length=40,
@@ -133,20 +103,12 @@ class Page(Translated, models.Model):
         return versions.first() or ""
 
 
-class SiteProfile(Translated, models.Model):
+class SiteProfile(MultilingualModel, models.Model):
     """The centre's name, introduction and contacts (one row; shown on every page)."""
 
-    name = models.CharField(_("centre name (English)"), max_length=200)
-    name_ru = models.CharField(_("centre name (Russian)"), max_length=200, blank=True)
-    name_az = models.CharField(_("centre name (Azerbaijani)"), max_length=200, blank=True)
-    intro = models.TextField(
-        _("home page introduction (English)"), blank=True, help_text=_("Markdown.")
-    )
-    intro_ru = models.TextField(_("home page introduction (Russian)"), blank=True)
-    intro_az = models.TextField(_("home page introduction (Azerbaijani)"), blank=True)
-    address = models.CharField(_("address (English)"), max_length=300, blank=True)
-    address_ru = models.CharField(_("address (Russian)"), max_length=300, blank=True)
-    address_az = models.CharField(_("address (Azerbaijani)"), max_length=300, blank=True)
+    name = models.CharField(_("centre name"), max_length=200)
+    intro = models.TextField(_("home page introduction"), blank=True, help_text=_("Markdown."))
+    address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
@@ -187,15 +149,10 @@ class NewsArticleQuerySet(models.QuerySet):
         return self.filter(status=NewsArticle.Status.PUBLISHED, publish_at__lte=timezone.now())
 
 
-class NewsArticle(models.Model):
+class NewsArticle(MultilingualModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-
-    class Language(models.TextChoices):
-        EN = "en", _("English")
-        RU = "ru", _("Russian")
-        AZ = "az", _("Azerbaijani")
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(
@@ -213,9 +170,6 @@ class NewsArticle(models.Model):
             "Markdown: a blank line starts a new paragraph; **bold**, *italic*, "
             "[link text](https://…), ## heading, - list item. HTML is removed."
         ),
-    )
-    language = models.CharField(
-        _("language of the text"), max_length=2, choices=Language, default=Language.EN
     )
     cover_image = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
     cover_alt = models.CharField(
@@ -269,6 +223,7 @@ class NewsArticle(models.Model):
         return reverse("portal:news-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        super().clean()
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError(
                 {"cover_alt": _("Describe the cover image for people who cannot see it.")}
@@ -277,3 +232,8 @@ class NewsArticle(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class Translated:
+    """The hand-made translation mixin of the first migrations, which name it among the
+    models' bases. It does nothing now: see portal.languages.MultilingualModel."""

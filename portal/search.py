@@ -28,7 +28,6 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    SearchVectorField,
 )
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -43,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, Measure
 from events.models import Event
 
+from . import languages
 from .models import NewsArticle
 
 MAX_QUERY_LENGTH = 200
@@ -88,52 +88,15 @@ def is_postgresql() -> bool:
 # ---- the indexed expressions (the migrations create GIN indexes on exactly these) ----
 
 
-NEWS_CONFIG = (
-    "CASE {} WHEN 'ru' THEN 'russian'::regconfig "
-    "WHEN 'az' THEN 'simple'::regconfig ELSE 'english'::regconfig END"
-)
-
-
-class NewsConfig(Func):
-    """The text-search configuration of a news article's own language, as an immutable
-    CASE over regconfig constants (so that it can be part of an index expression)."""
-
-    template = NEWS_CONFIG.format("%(expressions)s")
-    output_field = TextField()
-
-
-class NewsDocument(Func):
-    """A news article's tsvector, parsed in the article's language: title (weight A), lead
-    and body (B). Its own expression, because SearchVector does not relabel a config that
-    refers to a column when it is used inside a subquery."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self):
-        super().__init__(F("language"), F("title"), F("lead"), F("body"))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        language, title, lead, body = (
-            compiler.compile(expression)[0] for expression in self.get_source_expressions()
-        )
-        config = NEWS_CONFIG.format(language)
-        sql = (
-            f"setweight(to_tsvector({config}, COALESCE({title}, '')), 'A') || "
-            f"setweight(to_tsvector({config}, COALESCE({lead}, '') || ' ' || "
-            f"COALESCE({body}, '')), 'B')"
-        )
-        return sql, ()
-
-
 def news_vector():
-    return NewsDocument()
+    return translated_vector("title", "lead")
 
 
 def translated_vector(title: str, text: str):
     """English, Russian and Azerbaijani columns, each parsed in its own language."""
     vector = None
     for weight, name in (("A", title), ("B", text)):
-        for suffix, config in (("", "english"), ("_ru", "russian"), ("_az", "simple")):
+        for suffix, config in (("_en", "english"), ("_ru", "russian"), ("_az", "simple")):
             part = SearchVector(f"{name}{suffix}", config=config, weight=weight)
             vector = part if vector is None else vector + part
     return vector
@@ -195,23 +158,21 @@ class Group:
     hits: list[Hit] = field(default_factory=list)
 
 
-def _local(name: str) -> str:
-    """The visitor's language version of a translated column (English for en)."""
-    language = (get_language() or "en").split("-")[0]
-    return name if language == "en" else f"{name}_{language}"
-
-
 def _translated(name: str):
-    """The column in the visitor's language, falling back to English when it is empty."""
-    local = _local(name)
-    if local == name:
-        return F(name)
-    return Coalesce(NullIf(F(local), Value("")), F(name))
+    """The column in the visitor's language, else the first written one of the fallbacks."""
+    return Coalesce(
+        *(
+            NullIf(F(languages.column(name, code)), Value(""))
+            for code in languages.fallback_order()
+        ),
+        Value(""),
+        output_field=TextField(),
+    )
 
 
 def _news_hit(article, title, snippet):
     return Hit(title, snippet, article.get_absolute_url(), date=article.publish_at,
-               language=article.language)  # fmt: skip
+               language=article.primary_language)  # fmt: skip
 
 
 def _event_hit(event, title, snippet):
@@ -227,7 +188,7 @@ def _measure_hit(measure, title, snippet):
         mark_safe(f"{escape(measure.number)} {title}"),  # noqa: S308 - title is escaped
         snippet,
         measure.get_absolute_url(),
-        context=measure.agreement.translated("title"),
+        context=measure.agreement.title,
         date=measure.due_on,
     )
 
@@ -248,12 +209,13 @@ class Kind:
     make_hit: Callable
 
 
-TRANSLATED = ("", "_ru", "_az")
+TRANSLATED = ("_en", "_ru", "_az")
 KINDS = {
     "news": Kind(
         "news", _("News"), lambda: NewsArticle.objects.published(), news_vector,
-        lambda: F("title"), lambda: F("lead"),
-        ("title", "lead", "body"), ("title",), ("-publish_at", "-pk"), _news_hit,
+        lambda: _translated("title"), lambda: _translated("lead"),
+        tuple(f"{n}{s}" for n in ("title", "lead", "body") for s in TRANSLATED),
+        tuple(f"title{s}" for s in TRANSLATED), ("-publish_at", "-pk"), _news_hit,
     ),
     "events": Kind(
         "events", _("Events"), lambda: Event.objects.public(), event_vector,
@@ -377,7 +339,7 @@ def _display(spec: Kind, query: str) -> dict:
                 "snippet_hl": spec.text()}  # fmt: skip
     tsquery = websearch_query(query)
     language = (get_language() or "en").split("-")[0]
-    config = NewsConfig(F("language")) if spec.key == "news" else CONFIGS.get(language, "english")
+    config = CONFIGS.get(language, "english")
     headline = {"query": tsquery, "config": config, "start_sel": START, "stop_sel": STOP}
     return {
         "rank": SearchRank(spec.vector(), tsquery),

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes and translated fields are set up first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "simple_history",
+    "django_tasks_db",
     "portal",
     "agreements",
     "events",
@@ -192,6 +196,25 @@ LANGUAGES = [
     ("az", _("Azerbaijani")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Content in three languages (django-modeltranslation): every translated field <f> has the
+# columns <f>_en, <f>_ru and <f>_az, and an item may be written in any of them first. A
+# visitor reads their own language where it is written, otherwise the first written one of
+# this order (portal.languages marks such text with its own lang and a note).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "ru", "az"),
+    "en": ("ru", "az"),
+    "ru": ("en", "az"),
+    # Russian is the second language of most of the centre's Azerbaijani readers.
+    "az": ("ru", "en"),
+}
+# Every language is optional at the field level; portal.languages requires one of them.
+MODELTRANSLATION_REQUIRED_LANGUAGES = ()
+# "title (EN)", "title (RU)", "title (AZ)" in forms and messages.
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda name, code: format_lazy(  # noqa: E731
+    "{} ({})", name, code.upper()
+)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Astrakhan")
@@ -247,6 +270,16 @@ DEFAULT_FROM_EMAIL = env_required(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_list("DJANGO_ADMINS")  # addresses; (name, address) pairs are deprecated
+
+# Background work (emails above all) goes through Django's Tasks framework. The database
+# backend keeps the queue in the portal's own database, so that several app servers share it;
+# `manage.py run_worker` runs the tasks (README, "Deploying").
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Security (the production defaults; debug relaxes only what runserver needs).
 SESSION_COOKIE_HTTPONLY = True

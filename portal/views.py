@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from agreements.models import Agreement
 from events.models import Event
 
+from .languages import ContentLanguageMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .pagecache import remember
 from .search import search
@@ -100,7 +101,8 @@ def news_years() -> list[int]:
     )
 
 
-class NewsDetailView(DetailView):
+class NewsDetailView(ContentLanguageMixin, DetailView):
+    content_language_field = "body"
     template_name = "portal/news_detail.html"
     context_object_name = "article"
 
@@ -138,7 +140,7 @@ class NewsDetailView(DetailView):
             "description": article.lead,
             "datePublished": article.publish_at.isoformat(),
             "dateModified": article.updated_at.isoformat(),
-            "inLanguage": article.language,
+            "inLanguage": article.language_of("body"),
             "mainEntityOfPage": url,
             "publisher": {"@type": "Organization", "name": profile.name},
         }
@@ -164,7 +166,8 @@ class SearchView(TemplateView):
         return context
 
 
-class PageView(DetailView):
+class PageView(ContentLanguageMixin, DetailView):
+    content_language_field = "body"
     template_name = "portal/page.html"
     context_object_name = "page"
     model = Page

@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
+from portal import languages
 from portal.text import render_markdown
 from portal.thumbnails import thumbnail_url
 
@@ -21,10 +23,61 @@ def thumbnail(image, size: str = "card") -> str:
     return thumbnail_url(image, size)
 
 
+# ---- translated content: which language a text is shown in (portal.languages) ----
+
+
+def _shown_language(obj, field: str) -> str | None:
+    """The language of obj.<field> as shown, when it is not the page's language."""
+    if obj is None:
+        return None
+    shown = languages.language_of(obj, field)
+    return None if shown == languages.active_language() else shown
+
+
+@register.simple_tag
+def lang_attr(obj, field: str) -> str:
+    """``<h1{% lang_attr event "title" %}>``: ` lang="en"` when the text shown is in another
+    language than the page (the visitor's is not written), else nothing."""
+    shown = _shown_language(obj, field)
+    return format_html(' lang="{}"', shown) if shown else ""
+
+
+@register.simple_tag
+def fallback_note(obj, field: str) -> str:
+    """``{% fallback_note article "body" %}``: "Available in English", in the visitor's
+    language, when the text is shown in another language than theirs."""
+    shown = _shown_language(obj, field)
+    if not shown:
+        return ""
+    return format_html(
+        '<span class="fallback-note" lang="{}">{}</span>',
+        languages.active_language(),
+        languages.AVAILABLE_IN[shown],
+    )
+
+
+@register.simple_tag
+def tr(obj, field: str) -> str:
+    """``{% tr event "title" %}``: the field's text, wrapped in ``<span lang="…">`` when it is
+    shown in another language than the page."""
+    value = getattr(obj, field, "") or ""
+    shown = _shown_language(obj, field)
+    return format_html('<span lang="{}">{}</span>', shown, value) if shown else value
+
+
+OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "az": "az_AZ"}
+
+
 @register.filter
-def translated(obj, field: str) -> str:
-    """``{{ page|translated:"title" }}``: the field in the visitor's language."""
-    return obj.translated(field)
+def og_locale(code: str) -> str:
+    """OpenGraph's form of a language code: "ru" → "ru_RU"."""
+    return OG_LOCALES.get(code, code)
+
+
+@register.filter
+def lang_of(obj, field: str) -> str:
+    """``{{ article|lang_of:"title" }}``: the language code of the text shown."""
+    return languages.language_of(obj, field)
 
 
 @register.simple_tag(takes_context=True)

@@ -63,7 +63,7 @@ def test_record_progress_from_the_measure_page(staff_client):
     response = staff_client.post(url, {"reported_on": "2022-05-01"})
     assert "Give a progress, a status or a text." in response.content.decode()
     response = staff_client.post(
-        url, {"reported_on": "2022-05-01", "progress": "35", "text": "Contracts signed"}
+        url, {"reported_on": "2022-05-01", "progress": "35", "text_en": "Contracts signed"}
     )
     assert response.status_code == 302
     measure.refresh_from_db()
@@ -92,10 +92,10 @@ def test_deleting_a_report_in_the_inline_resyncs_the_measure(staff_client):
     first = services.record_progress(measure=measure, reported_on="2022-01-01", progress=20)
     second = services.record_progress(measure=measure, reported_on="2022-02-01", progress=60)
     data = {
-        "agreement": measure.agreement.pk, "number": measure.number, "title": measure.title,
+        "agreement": measure.agreement.pk, "number": measure.number, "title_en": measure.title,
         "weight": 1, "reports-TOTAL_FORMS": 2, "reports-INITIAL_FORMS": 2,
-        "reports-0-id": first.pk, "reports-0-measure": measure.pk, "reports-0-text": "a",
-        "reports-1-id": second.pk, "reports-1-measure": measure.pk, "reports-1-text": "b",
+        "reports-0-id": first.pk, "reports-0-measure": measure.pk, "reports-0-text_en": "a",
+        "reports-1-id": second.pk, "reports-1-measure": measure.pk, "reports-1-text_en": "b",
         "reports-1-DELETE": "on",
     }  # fmt: skip
     response = staff_client.post(
@@ -147,10 +147,10 @@ def test_import_refuses_tampered_payloads_and_wrong_files(staff_client):
 def test_document_upload_of_wrong_type_is_refused_in_admin(staff_client):
     agreement = AgreementFactory(slug="deal", status=Agreement.Status.SIGNED)
     data = {
-        "title": agreement.title, "slug": "deal", "kind": agreement.kind, "status": "signed",
+        "title_en": agreement.title, "slug": "deal", "kind": agreement.kind, "status": "signed",
         "signatories-TOTAL_FORMS": 0, "signatories-INITIAL_FORMS": 0,
         "documents-TOTAL_FORMS": 1, "documents-INITIAL_FORMS": 0,
-        "documents-0-title": "Text", "documents-0-language": "en", "documents-0-order": 0,
+        "documents-0-title_en": "Text", "documents-0-language": "en", "documents-0-order": 0,
         "documents-0-file": SimpleUploadedFile("text.pdf", b"<html>not a pdf</html>"),
         "measures-TOTAL_FORMS": 0, "measures-INITIAL_FORMS": 0,
     }  # fmt: skip

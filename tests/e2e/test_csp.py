@@ -67,8 +67,8 @@ def test_admin_works_under_the_csp(live_server, watched_page, django_user_model,
     assert page.csp_violations() == []
 
     page.visit(f"{live_server.url}/admin/portal/newsarticle/add/")
-    page.fill("#id_title", "Slug filled by script")
-    page.locator("#id_lead").focus()
+    page.fill("#id_title_en", "Slug filled by script")
+    page.locator("#id_lead_en").focus()
     assert page.input_value("#id_slug") == "slug-filled-by-script"  # prepopulate.js
     assert page.csp_violations() == []
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from events import emails
+from events import emails, outbox
 from events.models import OutboxEmail
 from portal.logs import RedactFilter, redact, redact_path
 from tests.factories import EventFactory, RegistrationFactory
@@ -158,14 +158,32 @@ def test_a_failed_delivery_logs_the_email_by_number_not_the_address(refusing_smt
         }
     }
     with override_settings(MAILERS=smtp):
-        assert emails.deliver_outbox_email(email.pk) is False
+        assert outbox.deliver_outbox_email(email.pk) is False
     email.refresh_from_db()
     assert ADDRESS in email.last_error  # the mail server named it: staff see it in the admin
-    [line] = [line for line in lines(console_log()) if line["logger"] == "events.emails"]
+    [line] = [line for line in lines(console_log()) if line["logger"] == "events.outbox"]
     assert line["level"] == "WARNING"
-    assert line["message"].startswith(f"Email {email.pk} failed: {{'[email]': (550")
+    assert line["message"].startswith(f"Email {email.pk} failed")
     assert_nothing_personal(console_log(), registration.token)
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.QUEUED
+
+
+def test_whoever_logs_an_address_or_a_phone_the_line_is_redacted(console_log):
+    """Not only our own log calls: a library's message, its arguments, extra fields and the
+    traceback of an exception that names the address."""
+    try:
+        raise ValueError(f"{{'{ADDRESS}': (550, b'5.1.1 rejected')}}")
+    except ValueError:
+        logging.getLogger("some.library").exception(
+            "Delivery to %s failed",
+            ADDRESS,
+            extra={"phone": PHONE, "path": "/en/registrations/x1/"},
+        )
+    [line] = lines(console_log())
+    assert line["message"] == "Delivery to [email] failed"
+    assert (line["phone"], line["path"]) == ("[phone]", "/en/registrations/…/")
+    assert "ValueError: {'[email]': (550" in line["exc"]
+    assert_nothing_personal(console_log(), "x1")
 
 
 def test_the_check_in_search_stays_out_of_urls_and_logs(staff_client, console_log):

@@ -37,10 +37,13 @@ def test_cover_image_requires_alt_text():
     assert "cover_alt" in error.value.message_dict
 
 
-def test_translated_field_falls_back_to_english():
-    sector = Sector.objects.create(name="Tourism", name_ru="Туризм", slug="tourism-x")
+def test_translated_field_falls_back_to_the_next_written_language():
+    sector = Sector.objects.create(name_en="Tourism", name_ru="Туризм", slug="tourism-x")
     with override("ru"):
         assert str(sector) == "Туризм"
+    with override("az"):
+        assert str(sector) == "Туризм"  # Azerbaijani readers get Russian before English
+    sector.name_ru = ""
     with override("az"):
         assert str(sector) == "Tourism"
 

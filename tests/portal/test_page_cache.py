@@ -62,8 +62,8 @@ def test_a_staff_save_shows_on_the_next_request(client, staff_client):
     response = staff_client.post(
         reverse("admin:portal_newsarticle_change", args=[article.pk]),
         {
-            "title": "New title", "slug": article.slug, "lead": article.lead,
-            "body": article.body, "language": "en", "status": "published",
+            "title_en": "New title", "slug": article.slug, "lead_en": article.lead,
+            "body_en": article.body, "status": "published",
             "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
             "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
         },

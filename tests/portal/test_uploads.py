@@ -108,11 +108,11 @@ def test_pillow_refuses_decompression_bombs_everywhere():
 
 def change_form_data(article, **changes):
     data = {
-        "title": article.title, "slug": article.slug, "lead": article.lead,
-        "body": article.body, "language": "en", "status": article.status,
+        "title_en": article.title, "slug": article.slug, "lead_en": article.lead,
+        "body_en": article.body, "status": article.status,
         "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
         "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
-        "cover_alt": "The signing ceremony",
+        "cover_alt_en": "The signing ceremony",
     }  # fmt: skip
     return {**data, **changes}
 
@@ -164,7 +164,7 @@ def test_admin_refuses_bad_covers_with_a_message(staff_client, settings, tmp_pat
 def test_event_images_get_the_same_re_encoding(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = EventFactory()
-    data = {**model_to_dict(event), "image_alt": "The hall"}
+    data = {**model_to_dict(event), "image_alt_en": "The hall"}
     data = {key: value for key, value in data.items() if value is not None and key != "image"}
     form = EventAdminForm(
         data=data, files={"image": upload("hall.png", image_bytes("PNG") + HTML)}, instance=event
