@@ -118,10 +118,10 @@ def test_tabs_and_line_breaks_in_forms_are_left_to_the_form(client, staff_client
     assert "Please use a single line" in response.content.decode()
     text = "One.\r\n\r\nTwo.\tTabbed."
     response = staff_client.post(
-        reverse("admin:portal_page_add"), {"slug": "lines", "title": "Lines", "body": text}
+        reverse("admin:portal_page_add"), {"slug": "lines", "title_en": "Lines", "body_en": text}
     )
     assert response.status_code == 302
-    assert Page.objects.get(slug="lines").body == text
+    assert Page.objects.get(slug="lines").body_en == text
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x1b"], ids=repr)
