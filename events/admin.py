@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.languages import columns
+from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
 from portal.spreadsheet import safe_cell
 
@@ -21,7 +23,7 @@ from .outbox import retry_outbox_emails
 
 
 @admin.register(Event)
-class EventAdmin(MultilingualAdmin, SimpleHistoryAdmin):
+class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -169,7 +171,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "short_name",
         "email",
@@ -336,7 +338,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
@@ -380,12 +382,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     """The log of personal data exports: superusers only, and nobody can change it."""
 
     list_display = ["exported_at", "username", "what", "event_list", "row_count"]
     list_filter = ["what", "exported_at"]
-    search_fields = ["username", "events__title"]
+    search_fields = ["username", *columns("events__title")]
     date_hierarchy = "exported_at"
     fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
     readonly_fields = fields
