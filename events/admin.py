@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
+from portal.spreadsheet import safe_cell
 
 from . import services
 from .forms import EventAdminForm
@@ -149,14 +150,9 @@ def registrations_csv(registrations) -> bytes:
                 value = "1" if registration.is_walk_in else ""
             else:
                 value = getattr(registration, field)
-            row.append(_spreadsheet_safe(str(value)))
+            row.append(safe_cell(str(value)))
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in Excel (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 class CheckedInFilter(admin.SimpleListFilter):
