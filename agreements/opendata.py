@@ -12,6 +12,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
+from portal.spreadsheet import safe_cell
+
 from .models import Agreement, Measure, Party, ProgressReport, Signatory
 
 AGREEMENT_COLUMNS = [
@@ -127,7 +129,7 @@ def csv_response(filename: str, columns: list[str], records) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(columns)
     for record in records:
-        writer.writerow([flat(record.get(column)) for column in columns])
+        writer.writerow([safe_cell(flat(record.get(column))) for column in columns])
     return response
 
 

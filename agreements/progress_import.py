@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.spreadsheet import read_cell
+
 from .models import Agreement, Measure
 
 MAX_ROWS = 2000
@@ -108,7 +110,11 @@ def preview_import(*, agreement: Agreement, text: str) -> Preview:
         if line > MAX_ROWS + 1:
             preview.error = _("Only the first %(count)d rows were read.") % {"count": MAX_ROWS}
             break
-        row = {key.strip().lower(): (value or "").strip() for key, value in raw.items() if key}
+        row = {
+            key.strip().lower(): read_cell((value or "").strip()).strip()
+            for key, value in raw.items()
+            if key
+        }
         if not any(row.values()):
             continue
         number = row.get(number_column.strip().lower(), "")

@@ -80,6 +80,8 @@ def environment(*, page_cache: bool) -> dict:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_ALLOWED_HOSTS=HOST,
         PORTAL_BENCH="1",
+        PORTAL_BASE_URL=f"http://{HOST}:{PORT}",
+        DJANGO_DEFAULT_FROM_EMAIL="bench@localhost",
         PORTAL_VAR_DIR=str(VAR / "var"),
         PORTAL_PAGE_CACHE_SECONDS="60" if page_cache else "0",
         REDIS_URL=REDIS_URL,

@@ -7,7 +7,6 @@ counting, and a database constraint backs up "one active registration per email"
 """
 
 import datetime
-import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -60,9 +59,8 @@ REFUSALS = {
 }
 
 
-def _locked_event(event: Event, *, lock: bool = True) -> Event:
-    events = Event.objects.select_for_update() if lock else Event.objects
-    return events.get(pk=event.pk)
+def _locked_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 def _find_active(event: Event, email: str) -> Registration | None:
@@ -94,25 +92,6 @@ def register_attendee(
     that a visitor is shown may depend on it: whether an address is registered is not told
     on screen, only to the address itself.
     """
-    return _register(
-        event=event,
-        full_name=full_name,
-        email=email,
-        organisation=organisation,
-        position=position,
-        phone=phone,
-        consent=consent,
-        language=language,
-        answers=answers,
-        now=now,
-        lock=True,
-    )
-
-
-def _register(
-    *, event: Event, email: str, consent: bool, now, lock: bool, pause=0.0, answers=None, **fields
-):
-    # lock=False and pause exist only so that a test can show the race the lock prevents.
     email = email.strip()
     if not consent:
         raise RegistrationError(_("Please agree to the processing of your personal data."))
@@ -122,7 +101,7 @@ def _register(
     check_answers(event, answers)
     now = now or timezone.now()
     with transaction.atomic():
-        event = _locked_event(event, lock=lock)
+        event = _locked_event(event)
         # Refusals first, the same for every address, so that they tell nobody who is in.
         state = event.registration_state(now)
         if state in REFUSALS:
@@ -137,8 +116,6 @@ def _register(
             status = Status.WAITING
         else:
             status = Status.CONFIRMED
-        if pause:
-            time.sleep(pause)
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
@@ -149,7 +126,11 @@ def _register(
                     policy_version=Page.privacy_policy_version(),
                     status=status,
                     created_at=now,
-                    **fields,
+                    full_name=full_name,
+                    organisation=organisation,
+                    position=position,
+                    phone=phone,
+                    language=language,
                 )
         except IntegrityError:
             # The constraint caught a simultaneous duplicate (a double click): the one that

@@ -1,6 +1,5 @@
 import contextlib
 import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -308,13 +307,28 @@ class CheckInPermissionMixin(PermissionRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def check_in_search_key(slug: str) -> str:
+    return f"events:check-in-search:{slug}"
+
+
 class CheckInView(CheckInPermissionMixin, TemplateView):
+    """The door list. The search is posted and kept in the staff member's session, so that
+    a searched name or email never appears in a URL (history, proxy logs, Referer)."""
+
     template_name = "events/check_in.html"
+
+    def post(self, request, slug: str):
+        query = request.POST.get("q", "").strip()[:100]
+        if query:
+            request.session[check_in_search_key(slug)] = query
+        else:
+            request.session.pop(check_in_search_key(slug), None)
+        return redirect("events:check-in", slug=slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = get_object_or_404(Event.objects.with_seat_counts(), slug=self.kwargs["slug"])
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = self.request.session.get(check_in_search_key(event.slug), "")
         people = (
             event.registrations.filter(status=Registration.Status.CONFIRMED)
             .matching(query)
@@ -340,9 +354,6 @@ class CheckInToggleView(CheckInPermissionMixin, View):
         except services.RegistrationError as error:
             messages.error(request, error.message)
         url = reverse("events:check-in", kwargs={"slug": slug})
-        query = request.POST.get("q", "").strip()[:100]
-        if query:
-            url += "?" + urlencode({"q": query})
         return redirect(f"{url}#registration-{registration.pk}")
 
 

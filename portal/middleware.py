@@ -1,4 +1,6 @@
-"""Small middleware of our own: request ids and the headers Django has no setting for."""
+"""Small middleware of our own: request ids, the headers Django has no setting for, the
+requests no view should ever see (unsupported methods, control characters) and one retry of a
+read whose database connection was lost."""
 
 import logging
 import re
@@ -6,10 +8,14 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponseNotAllowed
 
+from .errors import bad_request
 from .logs import redact_path, request_id_var
 
 access_log = logging.getLogger("portal.request")
+database_log = logging.getLogger("portal.database")
 
 # What we accept from the proxy: short and plain, so it cannot forge log lines or headers.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
@@ -64,4 +70,96 @@ class CrossOriginResourcePolicyMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
+        return response
+
+
+# Methods the site answers. Anything else (TRACE, PUT, DELETE, OPTIONS, WebDAV …) is 405 on
+# every URL: function views and feeds would otherwise answer TRACE like GET.
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """405 for every method the site does not use, whatever the URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+# Control characters (C0, DEL, C1) that nobody types into an address or a form. A NUL byte
+# reached PostgreSQL ("cannot contain NUL characters") as a 500. Forms keep tab and line
+# breaks, which text areas legitimately send.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_IN_FORMS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class RejectControlCharactersMiddleware:
+    """Answers 400 (templates/400.html) when the path, the query string or a submitted form
+    contains control characters, so that no view, filter or query ever sees them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.has_control_characters(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def has_control_characters(request) -> bool:
+        if CONTROL_CHARACTERS.search(request.path_info):
+            return True
+        if any(map(CONTROL_CHARACTERS.search, _texts(request.GET))):
+            return True
+        if request.method == "POST":
+            texts = [*_texts(request.POST), *(upload.name for upload in request.FILES.values())]
+            return any(map(CONTROL_CHARACTERS_IN_FORMS.search, texts))
+        return False
+
+
+def _texts(query_dict):
+    for key, values in query_dict.lists():
+        yield key
+        yield from values
+
+
+class RetryLostDatabaseConnectionMiddleware:
+    """Runs a GET or HEAD once more, on a fresh connection, when its database connection was
+    lost while it ran (a PostgreSQL restart or fail-over, a connection ended by
+    ``pg_terminate_backend`` or a pooler). Reads are safe to repeat; a POST never is, and a
+    failure that leaves the connection usable (a lock timeout, bad SQL) is not retried."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not isinstance(exception, (OperationalError, InterfaceError))
+            or getattr(request, "retried_after_lost_connection", False)
+        ):
+            return None
+        opened = connections.all(initialized_only=True)
+        lost = [c for c in opened if c.connection is not None and not c.is_usable()]
+        if not lost or any(c.in_atomic_block for c in opened):
+            return None
+        request.retried_after_lost_connection = True
+        database_log.warning(
+            "Lost the database connection during %s %s; retrying once on a new connection",
+            request.method,
+            redact_path(request.path),
+        )
+        for lost_connection in lost:
+            lost_connection.close()
+        match = request.resolver_match
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()  # the first error may have come from rendering
         return response

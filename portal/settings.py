@@ -1,7 +1,8 @@
 """Settings for the Business Centre Portal, read from the environment.
 
-Every variable is listed in the README. Debug is off unless DJANGO_DEBUG says on,
-and without debug a missing DJANGO_SECRET_KEY stops start-up.
+Every variable is listed in the README. Debug is off unless DJANGO_DEBUG says on, and
+without debug a missing DJANGO_SECRET_KEY, PORTAL_BASE_URL or DJANGO_DEFAULT_FROM_EMAIL
+stops start-up: none of them has a production fallback.
 """
 
 import os
@@ -30,6 +31,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+
+
+def env_required(name: str, *, debug_default: str, example: str) -> str:
+    """A setting production cannot guess: required when debug is off, a local default in
+    debug only (never a quiet production fallback)."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is off, e.g. {example}")
+    return debug_default
+
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -75,8 +88,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # TRACE and other methods we do not use: 405 on every URL (with the headers above).
+    "portal.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Control characters in the path, query string or a form: 400 in the visitor's language,
+    # before any view, filter or database query sees them.
+    "portal.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +103,8 @@ MIDDLEWARE = [
     # registrations).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A GET or HEAD whose database connection was lost mid-request runs once more.
+    "portal.middleware.RetryLostDatabaseConnectionMiddleware",
     # Last: turns a lock-out flagged during authentication into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -246,7 +266,9 @@ else:
             "OPTIONS": {"file_path": VAR_DIR / "mail"},
         }
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+DEFAULT_FROM_EMAIL = env_required(
+    "DJANGO_DEFAULT_FROM_EMAIL", debug_default="portal@localhost", example="portal@example.org"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_list("DJANGO_ADMINS")  # addresses; (name, address) pairs are deprecated
 
@@ -311,7 +333,8 @@ if not DEBUG:
 LOGIN_URL = "admin:login"
 
 # Logs go to stdout, one JSON object per line (or plain text: DJANGO_LOG_FORMAT=plain, the
-# default in debug), each with the request id that portal.middleware.RequestIdMiddleware set.
+# default in debug), each with the request id that portal.middleware.RequestIdMiddleware set
+# and without personal data (portal.logs.RedactFilter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -321,24 +344,35 @@ LOGGING = {
     },
     "filters": {
         "request_id": {"()": "portal.logs.RequestIdFilter"},
+        # On every handler: no email address, phone number or registrant token in any log.
+        "redact": {"()": "portal.logs.RedactFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "as_warning": {"()": "portal.logs.AsWarning"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "redact"],
+            "reporter_class": "portal.logs.RedactingExceptionReporter",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # A bad Host header is a scanner's or a stray client's doing, not a fault of ours: a
+        # warning on the console (the visitor gets a 400), never an email to the admins.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["as_warning"],
+            "propagate": False,
+        },
         # One line per request is the access log; runserver prints its own.
         "portal.request": {"level": "WARNING" if DEBUG else "INFO"},
     },
@@ -361,8 +395,14 @@ PORTAL_SUBMISSIONS_PER_WINDOW = (
     10**9 if PORTAL_BENCH else int(os.environ.get("PORTAL_SUBMISSIONS_PER_WINDOW", "30"))
 )
 
-# Events: the site's public address, for links in emails and calendar files.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+# Events: the site's public address, for links in emails and calendar files (their ids too).
+PORTAL_BASE_URL = env_required(
+    "PORTAL_BASE_URL", debug_default="http://localhost:8000", example="https://portal.example.org"
+).rstrip("/")
+if not PORTAL_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must start with https:// (or http://), not {PORTAL_BASE_URL!r}"
+    )
 
 # Privacy: registrations of events that ended more than this many days ago are anonymised by
 # `manage.py purge_personal_data` (cron). The change history in the admin is read-only.

@@ -44,7 +44,8 @@ urlpatterns = [
     ),
 ]
 
-handler500 = "portal.views.server_error"
+handler400 = "portal.errors.bad_request"
+handler500 = "portal.errors.server_error"
 
 if settings.PORTAL_BENCH:
     # make bench: the stack's limit, a view that does nothing, through the same middleware.

@@ -3,12 +3,9 @@ import json
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponse, HttpResponseServerError
-from django.template import loader
+from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from agreements.models import Agreement
@@ -202,24 +199,3 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-# The last resort when even templates/500.html cannot be rendered (a missing static manifest
-# entry, a broken template): still generic, still in the visitor's language.
-FALLBACK_ERROR_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>{title}</title></head>
-<body><h1>{title}</h1><p>{text}</p></body></html>
-"""
-
-
-@requires_csrf_token
-def server_error(request, template_name="500.html"):
-    """handler500: the generic error page, with no detail about what went wrong."""
-    try:
-        return HttpResponseServerError(loader.get_template(template_name).render())
-    except Exception:  # whatever broke, the visitor still gets a plain, generic page
-        title = gettext("Something went wrong")
-        text = gettext(
-            "An error occurred on our side. It has been logged; please try again in a few minutes."
-        )
-        return HttpResponseServerError(FALLBACK_ERROR_PAGE.format(title=title, text=text))

@@ -1,5 +1,6 @@
 import datetime
 import io
+import logging
 
 import pytest
 from django.conf import settings
@@ -27,6 +28,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def today():
+    """Today in the site's time zone, when the test runs (not when the module was imported:
+    a run that crosses midnight in Astrakhan must not change what "today" means mid-test)."""
+    return timezone.localdate()
+
+
 @pytest.fixture(scope="session")
 def production_server(tmp_path_factory):
     """One `make serve` (gunicorn, production settings, demo content) and one task worker
@@ -43,6 +51,17 @@ def staff_client(django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+@pytest.fixture
+def console_log():
+    """What the production console handler prints (LOGGING's own handler, formatter and
+    filters, for every logger that uses it); call it for the text so far."""
+    [handler] = [h for h in logging.getLogger().handlers if h.name == "console"]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream.getvalue
+    handler.setStream(previous)
 
 
 @pytest.fixture

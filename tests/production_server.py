@@ -62,6 +62,8 @@ def start(var: Path):
     port = free_port()
     env = clean_env(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        PORTAL_BASE_URL=f"http://localhost:{port}",
+        DJANGO_DEFAULT_FROM_EMAIL="portal@localhost",
         PORT=str(port),
         PORTAL_VAR_DIR=str(var),
         DJANGO_BEHIND_PROXY="1",
@@ -75,6 +77,8 @@ def start(var: Path):
             start_new_session=True,
         )  # fmt: skip
     try:
+        # Waiting for a process to start is the one wait here: bounded, and never a busy loop
+        # (an answer other than 200, a 503 during migrate say, waits like a refused one).
         deadline = time.monotonic() + 180
         while True:
             assert process.poll() is None, server.log.read_text()
@@ -83,7 +87,8 @@ def start(var: Path):
                 if healthz_status(port) == 200:
                     break
             except OSError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         server.manage("load_demo")
         # The task worker beside it, as in production: it delivers the emails to var/mail/.
         with (var / "worker.log").open("w") as output:

@@ -9,6 +9,8 @@ os.environ.setdefault(
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("PORTAL_BASE_URL", "http://localhost:8000")
+os.environ.setdefault("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-test-var-"))
 
 from portal.settings import *  # noqa: E402, F403

@@ -5,29 +5,28 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from agreements.models import Agreement, Measure, natural_key
 from agreements.validators import validate_document
 from tests.factories import AgreementFactory, MeasureFactory, PartyFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.mark.parametrize(
-    "due_on, status, overdue",
+    "days_past_due, status, overdue",
     [
-        (TODAY - DAY, Measure.Status.IN_PROGRESS, True),
-        (TODAY - DAY, Measure.Status.PLANNED, True),
-        (TODAY, Measure.Status.IN_PROGRESS, False),  # due today is not late yet
-        (TODAY - DAY, Measure.Status.DONE, False),
-        (TODAY - DAY, Measure.Status.CANCELLED, False),
-        (None, Measure.Status.PLANNED, False),
+        (1, Measure.Status.IN_PROGRESS, True),
+        (1, Measure.Status.PLANNED, True),
+        (0, Measure.Status.IN_PROGRESS, False),  # due today is not late yet
+        (1, Measure.Status.DONE, False),
+        (1, Measure.Status.CANCELLED, False),
+        (None, Measure.Status.PLANNED, False),  # no due date
     ],
 )
-def test_overdue_is_derived_from_due_date_and_status(due_on, status, overdue):
+def test_overdue_is_derived_from_due_date_and_status(today, days_past_due, status, overdue):
+    due_on = None if days_past_due is None else today - DAY * days_past_due
     measure = MeasureFactory(due_on=due_on, status=status)
     assert measure.is_overdue is overdue
     assert Measure.objects.overdue().filter(pk=measure.pk).exists() is overdue
@@ -43,11 +42,11 @@ def test_overall_progress_is_weighted_mean_without_cancelled_measures():
     assert annotated.measure_count == 2
 
 
-def test_overall_progress_is_none_without_measures_and_counts_overdue():
+def test_overall_progress_is_none_without_measures_and_counts_overdue(today):
     empty = AgreementFactory()
     late = AgreementFactory()
-    MeasureFactory(agreement=late, due_on=TODAY - DAY, progress=50)
-    MeasureFactory(agreement=late, due_on=TODAY - DAY, status=Measure.Status.DONE, progress=100)
+    MeasureFactory(agreement=late, due_on=today - DAY, progress=50)
+    MeasureFactory(agreement=late, due_on=today - DAY, status=Measure.Status.DONE, progress=100)
     rows = {a.pk: a for a in Agreement.objects.with_progress()}
     assert rows[empty.pk].overall_progress is None
     assert rows[empty.pk].overdue_count == 0

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from agreements import services
 from agreements.models import Measure, ProgressReport
@@ -9,32 +8,31 @@ from agreements.progress_import import preview_import
 from tests.factories import AgreementFactory, MeasureFactory, ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
-def test_measure_follows_its_latest_report():
+def test_measure_follows_its_latest_report(today):
     measure = MeasureFactory()
-    services.record_progress(measure=measure, reported_on=TODAY - 3 * DAY, progress=20)
+    services.record_progress(measure=measure, reported_on=today - 3 * DAY, progress=20)
     services.record_progress(
-        measure=measure, reported_on=TODAY - DAY, progress=70, status=Measure.Status.IN_PROGRESS
+        measure=measure, reported_on=today - DAY, progress=70, status=Measure.Status.IN_PROGRESS
     )
     measure.refresh_from_db()
     assert (measure.progress, measure.status) == (70, Measure.Status.IN_PROGRESS)
 
 
-def test_a_back_dated_report_does_not_override_a_newer_one():
+def test_a_back_dated_report_does_not_override_a_newer_one(today):
     measure = MeasureFactory()
-    services.record_progress(measure=measure, reported_on=TODAY - DAY, progress=80)
-    services.record_progress(measure=measure, reported_on=TODAY - 10 * DAY, progress=10)
+    services.record_progress(measure=measure, reported_on=today - DAY, progress=80)
+    services.record_progress(measure=measure, reported_on=today - 10 * DAY, progress=10)
     measure.refresh_from_db()
     assert measure.progress == 80
     assert measure.reports.count() == 2
 
 
-def test_a_text_only_report_keeps_progress_and_status():
+def test_a_text_only_report_keeps_progress_and_status(today):
     measure = MeasureFactory()
-    services.record_progress(measure=measure, reported_on=TODAY - DAY, progress=40)
+    services.record_progress(measure=measure, reported_on=today - DAY, progress=40)
     services.record_progress(measure=measure, text="Meeting held.")
     measure.refresh_from_db()
     assert (measure.progress, measure.status) == (40, Measure.Status.IN_PROGRESS)
@@ -60,10 +58,13 @@ def test_status_follows_progress_when_not_given(progress, expected):
         ({}, "needs a text, a progress or a status"),
         ({"text": "   "}, "needs a text, a progress or a status"),
         ({"status": "finished"}, "Unknown status"),
-        ({"progress": 5, "reported_on": TODAY + DAY}, "future"),
+        ({"progress": 5, "reported_in_days": 1}, "future"),
     ],
 )
-def test_invalid_reports_are_refused_and_change_nothing(kwargs, message):
+def test_invalid_reports_are_refused_and_change_nothing(today, kwargs, message):
+    kwargs = dict(kwargs)  # the parameter list is shared by every run
+    if "reported_in_days" in kwargs:
+        kwargs["reported_on"] = today + DAY * kwargs.pop("reported_in_days")
     measure = MeasureFactory(progress=30, status=Measure.Status.IN_PROGRESS)
     with pytest.raises(services.AgreementError) as error:
         services.record_progress(measure=measure, **kwargs)
@@ -73,10 +74,10 @@ def test_invalid_reports_are_refused_and_change_nothing(kwargs, message):
     assert not ProgressReport.objects.exists()
 
 
-def test_deleting_the_latest_report_brings_back_the_previous_state():
+def test_deleting_the_latest_report_brings_back_the_previous_state(today):
     measure = MeasureFactory()
-    services.record_progress(measure=measure, reported_on=TODAY - 2 * DAY, progress=30)
-    latest = services.record_progress(measure=measure, reported_on=TODAY - DAY, progress=100)
+    services.record_progress(measure=measure, reported_on=today - 2 * DAY, progress=30)
+    latest = services.record_progress(measure=measure, reported_on=today - DAY, progress=100)
     latest.delete()
     services.apply_latest_report(measure=measure)
     measure.refresh_from_db()
@@ -90,7 +91,7 @@ def _agreement_with_measures():
     return agreement, first, second
 
 
-def test_preview_lists_changes_unchanged_and_invalid_rows():
+def test_preview_lists_changes_unchanged_and_invalid_rows(today):
     agreement, first, second = _agreement_with_measures()
     MeasureFactory(number="9.9")  # another agreement's measure
     text = (
@@ -103,7 +104,7 @@ def test_preview_lists_changes_unchanged_and_invalid_rows():
         "1.2,,finished,,\n"  # bad status
         "1.2,,,150,\n"  # out of range
         "1.2,31/02/2022,,60,\n"  # impossible date
-        f"1.2,{(TODAY + DAY).isoformat()},,60,\n"  # future
+        f"1.2,{(today + DAY).isoformat()},,60,\n"  # future
     )
     preview = preview_import(agreement=agreement, text=text)
     assert [(c.measure, c.progress, c.status) for c in preview.changes] == [

@@ -24,7 +24,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/en/agreements/"
-TODAY = timezone.localdate()
 
 
 def _titles(response):
@@ -76,8 +75,8 @@ def test_registry_filters(client, registry, query, expected):
 
 @pytest.mark.parametrize(
     "query",
-    ["party=nobody", "sector=%00", "kind=treaty", "year=20x1", "year=99999", "status=draft",
-     "page=999", "page=abc", "q=" + "x" * 500],
+    ["party=nobody", "sector=no-such-sector", "kind=treaty", "year=20x1", "year=99999",
+     "status=draft", "page=999", "page=abc", "q=" + "x" * 500],
 )  # fmt: skip
 def test_bad_filters_give_a_normal_page(client, registry, query):
     response = client.get(f"{LIST_URL}?{query}")
@@ -94,7 +93,7 @@ def test_registry_rows_show_parties_date_status_and_progress(client, registry):
     assert 'aria-label="Overall progress of Action Program"' in html
 
 
-def test_detail_page_shows_everything(client):
+def test_detail_page_shows_everything(client, today):
     tourism = SectorFactory(slug="tourism", name="Tourism")
     party = PartyFactory(name="Republic of Azerbaijan")
     body = PartyFactory(name="Ministry of Tourism")
@@ -107,7 +106,7 @@ def test_detail_page_shows_everything(client):
     AgreementDocumentFactory(agreement=agreement, title="Signed text")
     late = MeasureFactory(
         agreement=agreement, number="6.1", title="Tourist routes", sector=tourism,
-        due_on=TODAY - datetime.timedelta(days=1), responsible_bodies=[body],
+        due_on=today - datetime.timedelta(days=1), responsible_bodies=[body],
     )  # fmt: skip
     services.record_progress(measure=late, progress=40, text="Routes drafted.")
     MeasureFactory(agreement=agreement, number="1.1", title="No sector measure", progress=100)
@@ -157,7 +156,7 @@ def _add_measures(agreement, count, sectors, parties):
     for index in range(count):
         measure = MeasureFactory(
             agreement=agreement, sector=sectors[index % len(sectors)],
-            responsible_bodies=parties, due_on=TODAY,
+            responsible_bodies=parties, due_on=timezone.localdate(),
         )  # fmt: skip
         services.record_progress(measure=measure, progress=index % 101, text="Report")
 
@@ -213,14 +212,14 @@ def test_registry_csv_and_json(client, registry):
     assert record["url"] == f"http://testserver{programme.get_absolute_url()}"
 
 
-def test_measures_csv_and_json(client):
+def test_measures_csv_and_json(client, today):
     agreement = AgreementFactory(slug="programme")
     measure = MeasureFactory(
         agreement=agreement, number="8.1", title="Ports «Caspian»", weight=2,
-        due_on=TODAY - datetime.timedelta(days=1), sector=SectorFactory(slug="navigation-ports"),
+        due_on=today - datetime.timedelta(days=1), sector=SectorFactory(slug="navigation-ports"),
     )  # fmt: skip
     services.record_progress(
-        measure=measure, reported_on=TODAY - datetime.timedelta(days=5), progress=20, text="Old"
+        measure=measure, reported_on=today - datetime.timedelta(days=5), progress=20, text="Old"
     )
     services.record_progress(measure=measure, progress=50, text="Working group set up")
     MeasureFactory(agreement=AgreementFactory(status=Agreement.Status.DRAFT), title="Hidden")
@@ -259,6 +258,41 @@ def test_exported_measures_csv_is_re_importable(client):
     assert [(c.measure, c.progress) for c in preview.changes] == [(first, 45)]
 
 
+FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+cmd|' /C calc'!A0", "@SUM(1+1)",
+            "-2+3", "\tTab first", "\rCarriage return first"]  # fmt: skip
+
+
+def test_public_csvs_neutralise_formulas(client):
+    agreement = AgreementFactory(slug="programme", title=FORMULAS[0], reference_number=FORMULAS[2])
+    for number, title in enumerate(FORMULAS, start=1):
+        MeasureFactory(agreement=agreement, number=f"{number}.1", title=title)
+    registry = _csv_rows(client.get(reverse("agreements:export-csv")))
+    assert (registry[0]["title"], registry[0]["reference_number"]) == (
+        "'" + FORMULAS[0], "'" + FORMULAS[2]
+    )  # fmt: skip
+    for url in (
+        reverse("agreements:measures-csv"),
+        reverse("agreements:agreement-measures-csv", args=["programme"]),
+    ):
+        titles = [row["title"] for row in _csv_rows(client.get(url))]
+        assert titles == ["'" + formula for formula in FORMULAS], url
+    # The JSON is data, not a spreadsheet: unchanged.
+    data = json.loads(client.get(reverse("agreements:measures-json")).content)
+    assert [measure["title"] for measure in data["measures"]] == FORMULAS
+
+
+def test_a_measure_number_that_looks_like_a_formula_survives_the_round_trip(client):
+    from agreements.progress_import import preview_import
+
+    agreement = AgreementFactory(slug="programme")
+    measure = MeasureFactory(agreement=agreement, number="-1")
+    exported = client.get(reverse("agreements:agreement-measures-csv", args=["programme"]))
+    text = exported.content.decode("utf-8-sig")
+    assert "programme,'-1," in text
+    preview = preview_import(agreement=agreement, text=text.replace(",planned,0,", ",planned,5,"))
+    assert [(change.measure, change.progress) for change in preview.changes] == [(measure, 5)]
+
+
 def test_progress_feed(client):
     measure = MeasureFactory(title="Trade house", number="9.1")
     services.record_progress(measure=measure, progress=100, text="The trade house opened.")
@@ -272,11 +306,11 @@ def test_progress_feed(client):
     assert "Secret step" not in xml
 
 
-def test_overview_chart_and_table(client):
+def test_overview_chart_and_table(client, today):
     tourism = SectorFactory(slug="tourism", name="Tourism")
     agreement = AgreementFactory()
     MeasureFactory(agreement=agreement, sector=tourism, status=Measure.Status.DONE)
-    MeasureFactory(agreement=agreement, sector=tourism, due_on=TODAY - datetime.timedelta(days=1))
+    MeasureFactory(agreement=agreement, sector=tourism, due_on=today - datetime.timedelta(days=1))
     MeasureFactory(agreement=AgreementFactory(status=Agreement.Status.EXPIRED), sector=tourism)
     response = client.get(reverse("agreements:overview"))
     html = response.content.decode()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import unavailable
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # the tests themselves are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,10 +32,10 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        message = "Chromium is not installed (apt-get install chromium, or set PORTAL_CHROMIUM)"
-        if os.environ.get("PORTAL_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(
+            "Chromium is not installed (apt-get install chromium, or set PORTAL_CHROMIUM)",
+            flag="PORTAL_REQUIRE_BROWSER",
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,7 +1,8 @@
 """Outside checks against the real production-mode server (`make serve` on a loopback port),
 talking plain HTTP the way a scanner behind the reverse proxy would:
 
-- security headers graded by Mozilla HTTP Observatory's rules (must be A+);
+- security headers and cookies, the ones Mozilla's HTTP Observatory looks at (we assert the
+  headers themselves; the suite does not compute or claim a grade);
 - XSS payloads in every public form field and filter come back escaped;
 - POSTs without a CSRF token are refused;
 - a registrant's token opens that registration and no other.
@@ -116,18 +117,7 @@ def site(production_server):
     return {"port": production_server.port, "var": production_server.var, **data}
 
 
-# ---- Mozilla HTTP Observatory rules ----------------------------------------------------------
-
-GRADES = [
-    (100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"),
-    (50, "C"), (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F"),
-]  # fmt: skip
-PRIVATE_REFERRER = {
-    "no-referrer",
-    "same-origin",
-    "strict-origin",
-    "strict-origin-when-cross-origin",
-}
+# ---- security headers ------------------------------------------------------------------------
 
 
 def parse_csp(header: str) -> dict[str, list[str]]:
@@ -138,120 +128,34 @@ def parse_csp(header: str) -> dict[str, list[str]]:
     return policy
 
 
-def observatory(page: Response, redirect: Response, cookie_headers: list[str]) -> dict:
-    """Score one site by the Observatory's tests; returns {test: (result, modifier)}."""
-    results = {}
-    csp_header = page.header("Content-Security-Policy")
-    if not csp_header:
-        results["content-security-policy"] = ("csp-not-implemented", -25)
-    else:
-        csp = parse_csp(csp_header)
-        scripts = csp.get("script-src", csp.get("default-src", []))
-        styles = csp.get("style-src", csp.get("default-src", []))
-        if "'unsafe-inline'" in scripts or any(s in scripts for s in ("http:", "*", "https:")):
-            results["content-security-policy"] = ("csp-implemented-with-unsafe-inline", -20)
-        elif "'unsafe-eval'" in scripts:
-            results["content-security-policy"] = ("csp-implemented-with-unsafe-eval", -10)
-        elif "'unsafe-inline'" in styles:
-            results["content-security-policy"] = ("csp-implemented-with-unsafe-inline-in-style", 0)
-        elif csp.get("default-src") == ["'none'"]:
-            result = "csp-implemented-with-no-unsafe-default-src-none"
-            results["content-security-policy"] = (result, 10)
-        else:
-            results["content-security-policy"] = ("csp-implemented-with-no-unsafe", 5)
-
-    cookies = [SimpleCookie(header) for header in cookie_headers]
-    morsels = [(name, morsel) for cookie in cookies for name, morsel in cookie.items()]
-    if not morsels:
-        results["cookies"] = ("cookies-not-found", 0)
-    elif not all(morsel["secure"] for _, morsel in morsels):
-        results["cookies"] = ("cookies-without-secure-flag", -20)
-    elif not all(morsel["httponly"] for name, morsel in morsels if "session" in name):
-        results["cookies"] = ("cookies-session-without-httponly-flag", -30)
-    elif all(morsel["samesite"] for _, morsel in morsels):
-        results["cookies"] = ("cookies-secure-with-httponly-sessionid-and-samesite", 5)
-    else:
-        results["cookies"] = ("cookies-secure-with-httponly-sessionid", 0)
-
-    acao = page.header("Access-Control-Allow-Origin")
-    results["cross-origin-resource-sharing"] = (
-        ("cross-origin-resource-sharing-implemented-with-universal-access", -50)
-        if acao == "*"
-        else ("cross-origin-resource-sharing-not-implemented", 0)
-    )
-
-    location = redirect.header("Location") or ""
-    results["redirection"] = (
-        ("redirection-to-https", 0)
-        if redirect.status in (301, 302, 307, 308) and location.startswith("https://localhost")
-        else ("redirection-not-to-https", -20)
-    )
-
-    referrer = {v.strip() for v in (page.header("Referrer-Policy") or "").split(",") if v}
-    results["referrer-policy"] = (
-        ("referrer-policy-private", 5)
-        if referrer and referrer <= PRIVATE_REFERRER
-        else ("referrer-policy-not-implemented", 0)
-        if not referrer
-        else ("referrer-policy-unsafe", -5)
-    )
-
-    hsts = page.header("Strict-Transport-Security") or ""
-    max_age = re.search(r"max-age=(\d+)", hsts)
-    if not max_age:
-        results["strict-transport-security"] = ("hsts-not-implemented", -20)
-    elif int(max_age.group(1)) < 15_552_000:  # six months
-        results["strict-transport-security"] = ("hsts-max-age-less-than-six-months", -10)
-    else:
-        results["strict-transport-security"] = ("hsts-implemented-max-age-at-least-six-months", 0)
-
-    external = [
-        src
-        for src in re.findall(r"<script[^>]+src=\"([^\"]+)\"", page.body)
-        if src.startswith(("http:", "https:", "//"))
-    ]
-    results["subresource-integrity"] = (
-        ("sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0)
-        if not external
-        else ("sri-not-implemented-and-external-scripts-not-loaded-securely", -50)
-    )
-
-    results["x-content-type-options"] = (
-        ("x-content-type-options-nosniff", 0)
-        if (page.header("X-Content-Type-Options") or "").lower() == "nosniff"
-        else ("x-content-type-options-not-implemented", -5)
-    )
-
-    frame_ancestors = parse_csp(csp_header or "").get("frame-ancestors")
-    xfo = (page.header("X-Frame-Options") or "").upper()
-    if frame_ancestors in (["'none'"], ["'self'"]):
-        results["x-frame-options"] = ("x-frame-options-implemented-via-csp", 5)
-    elif xfo in ("DENY", "SAMEORIGIN"):
-        results["x-frame-options"] = ("x-frame-options-sameorigin-or-deny", 0)
-    else:
-        results["x-frame-options"] = ("x-frame-options-not-implemented", -20)
-
-    corp = page.header("Cross-Origin-Resource-Policy")
-    results["cross-origin-resource-policy"] = (
-        ("corp-implemented-with-same-origin", 0)
-        if corp in ("same-origin", "same-site")
-        else ("corp-not-implemented", 0)
-    )
-    return results
-
-
-def grade(results: dict) -> tuple[int, str]:
-    score = 100 + sum(modifier for _, modifier in results.values() if modifier < 0)
-    if score >= 90:  # extra credit only for sites that pass the basics
-        score += sum(modifier for _, modifier in results.values() if modifier > 0)
-    return score, next(letter for floor, letter in GRADES if score >= floor)
-
-
-def test_security_headers_grade_a_plus_by_the_observatory_rules(site):
+def test_security_headers_and_cookies_seen_from_outside(site):
     browser = Browser(site["port"])
     page = browser.get("/en/", headers={"Origin": "https://evil.example.org"})
     assert page.status == 200
     redirect = browser.get("/en/", https=False)
+    assert redirect.status == 301
+    assert redirect.header("Location") == "https://localhost/en/"
+
+    csp = parse_csp(page.header("Content-Security-Policy"))
+    assert csp["default-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    for directive in ("script-src", "style-src"):
+        # 'self', plus the request's nonce when the page uses one; nothing unsafe.
+        assert csp[directive][0] == "'self'"
+        assert all(source.startswith("'nonce-") for source in csp[directive][1:])
+    assert page.header("Strict-Transport-Security") == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert page.header("X-Frame-Options") == "DENY"
+    assert page.header("X-Content-Type-Options") == "nosniff"
+    assert page.header("Referrer-Policy") == "same-origin"
+    assert page.header("Cross-Origin-Resource-Policy") == "same-origin"
+    assert page.header("Cross-Origin-Opener-Policy") == "same-origin"
+    assert page.header("Access-Control-Allow-Origin") is None
+    scripts = re.findall(r"<script[^>]+src=\"([^\"]+)\"", page.body)
+    assert scripts and all(src.startswith("/static/") for src in scripts)  # our own only
+    assert browser.get("/crossdomain.xml").status == 404
+
     # Cookies: the CSRF cookie (login page) and the session cookie (after registering).
     browser.get("/admin/login/")
     register = f"/en/events/{site['event']}/register/"
@@ -268,27 +172,15 @@ def test_security_headers_grade_a_plus_by_the_observatory_rules(site):
         },
     )
     assert response.status == 302
-    names = {name for header in browser.set_cookie_headers for name in SimpleCookie(header)}
-    assert names == {"__Host-csrftoken", "__Host-sessionid"}
-    for header in browser.set_cookie_headers:
-        assert "; Secure" in header and "; HttpOnly" in header and "Path=/" in header
-        assert "Domain=" not in header
-
-    results = observatory(page, redirect, browser.set_cookie_headers)
-    failures = {test: result for test, result in results.items() if result[1] < 0}
-    assert failures == {}
-    assert results["content-security-policy"][0] == (
-        "csp-implemented-with-no-unsafe-default-src-none"
-    )
-    assert results["cookies"][0] == "cookies-secure-with-httponly-sessionid-and-samesite"
-    assert results["x-frame-options"][0] == "x-frame-options-implemented-via-csp"
-    assert page.header("X-Frame-Options") == "DENY"
-    assert results["referrer-policy"][0] == "referrer-policy-private"
-    assert results["cross-origin-resource-policy"][0] == "corp-implemented-with-same-origin"
-    assert page.header("Access-Control-Allow-Origin") is None
-    assert browser.get("/crossdomain.xml").status == 404
-    score, letter = grade(results)
-    assert (score, letter) == (125, "A+")
+    cookies = {
+        name: morsel
+        for header in browser.set_cookie_headers
+        for name, morsel in SimpleCookie(header).items()
+    }
+    assert set(cookies) == {"__Host-csrftoken", "__Host-sessionid"}
+    for morsel in cookies.values():
+        assert morsel["secure"] and morsel["httponly"] and morsel["samesite"] == "Lax"
+        assert morsel["path"] == "/" and not morsel["domain"]
 
 
 def registrant_path(var: Path, address: str) -> str:
@@ -375,9 +267,7 @@ def test_xss_in_the_lost_link_form_comes_back_escaped(site, payload):
     form = f"/en/events/{site['event']}/lost-link/"
     token = browser.csrf_token(form)
     response = browser.post(form, {"csrfmiddlewaretoken": token, "email": payload})
-    if response.status == 302:
-        response = browser.follow(response)
-    assert response.status == 200
+    assert response.status == 200  # not an address: the form again, with its error
     assert_escaped(response.body, payload)
 
 
@@ -391,13 +281,11 @@ def test_xss_in_list_filters_and_search_comes_back_escaped(site, payload):
         "/en/events/?" + urlencode({**event_query, "page": payload}),
         "/en/agreements/?" + urlencode({**query, "status": payload}),
         f"/en/events/{site['event']}/?" + urlencode({"q": payload}),
+        "/en/search/?" + urlencode({"q": payload}),
     ]
-    search = browser.get("/en/search/?" + urlencode({"q": payload}))
-    if search.status != 404:  # the site search, where it exists
-        paths.append("/en/search/?" + urlencode({"q": payload}))
     for path in paths:
         response = browser.get(path)
-        assert response.status in (200, 404), path
+        assert response.status == 200, path
         assert_escaped(response.body, payload)
 
 

@@ -1,17 +1,22 @@
-"""Many people press "Register" at the same moment: real threads, one connection each.
+"""Many people act on one event at the same moment: real threads, one connection each.
 
 PostgreSQL only (SQLite serialises writers anyway). PostgreSQL stays at READ COMMITTED;
-the lock on the event row is what keeps the count and the insert together.
+the lock on the event row is what keeps each count and the write that depends on it
+together. Every race has a negative control: the same race with the lock patched out
+must go wrong, which shows that the test is able to see the race at all.
 """
 
 import threading
+import time
+from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
-from events import services
-from events.models import Registration
+from events import emails, services
+from events.models import Event, OutboxEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,6 +31,26 @@ def _postgres_only():
     with connection.cursor() as cursor:
         cursor.execute("SHOW transaction_isolation")
         assert cursor.fetchone()[0] == "read committed"
+
+
+@pytest.fixture
+def slow_seat_count(monkeypatch):
+    """Every seat count takes a moment longer, widening the window between counting the
+    seats and writing the result, where a race would happen."""
+    counted = Event.seats_left.fget
+
+    def slow(event):
+        seats = counted(event)
+        time.sleep(0.1)
+        return seats
+
+    monkeypatch.setattr(Event, "seats_left", property(slow))
+
+
+@pytest.fixture
+def without_the_lock(monkeypatch):
+    """The negative control: the event row is read without ``select_for_update``."""
+    monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
 
 
 def race(work, count=THREADS):
@@ -48,13 +73,29 @@ def race(work, count=THREADS):
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
     return results, errors
+
+
+def confirmed(event: Event) -> int:
+    return event.registrations.filter(status=Status.CONFIRMED).count()
+
+
+# ---- registering ----
 
 
 def event_with_five_seats_left():
     event = EventFactory(capacity=10)
     RegistrationFactory.create_batch(5, event=event)
     return event
+
+
+def register_many(event, prefix: str):
+    return race(
+        lambda n: services.register_attendee(
+            event=event, email=f"{prefix}{n}@example.org", full_name=f"{prefix} {n}", consent=True
+        )
+    )
 
 
 def test_simultaneous_submissions_through_the_form_never_overbook():
@@ -77,44 +118,24 @@ def test_simultaneous_submissions_through_the_form_never_overbook():
     racers = event.registrations.filter(email__startswith="racer")
     assert racers.filter(status=Status.CONFIRMED).count() == 5
     assert racers.filter(status=Status.WAITING).count() == THREADS - 5
-    assert event.registrations.filter(status=Status.CONFIRMED).count() == event.capacity
+    assert confirmed(event) == event.capacity
 
 
-def test_the_same_race_with_a_pause_before_insert_still_holds_with_the_lock():
+def test_slow_seat_counts_still_never_overbook_with_the_lock(slow_seat_count):
     event = event_with_five_seats_left()
-    results, errors = race(
-        lambda n: services._register(
-            event=event,
-            email=f"slow{n}@example.org",
-            full_name=f"Slow {n}",
-            consent=True,
-            now=None,
-            lock=True,
-            pause=0.02,
-        )
-    )
+    results, errors = register_many(event, "slow")
     assert errors == []
-    assert event.registrations.filter(status=Status.CONFIRMED).count() == 10
+    assert confirmed(event) == event.capacity
+    assert event.registrations.filter(status=Status.WAITING).count() == THREADS - 5
 
 
-def test_without_the_lock_the_same_race_overbooks():
+def test_without_the_lock_the_same_race_overbooks(slow_seat_count, without_the_lock):
     """Shows that the test above can fail: remove the lock and seats are sold twice."""
     event = event_with_five_seats_left()
-    results, errors = race(
-        lambda n: services._register(
-            event=event,
-            email=f"unlocked{n}@example.org",
-            full_name=f"Unlocked {n}",
-            consent=True,
-            now=None,
-            lock=False,
-            pause=0.2,  # between the count and the insert, where the race happens
-        )
-    )
+    results, errors = register_many(event, "unlocked")
     assert errors == []
-    confirmed = event.registrations.filter(status=Status.CONFIRMED).count()
-    print(f"without the lock: {confirmed} confirmed for {event.capacity} seats")
-    assert confirmed > event.capacity
+    print(f"without the lock: {confirmed(event)} confirmed for {event.capacity} seats")
+    assert confirmed(event) > event.capacity
 
 
 def test_the_same_email_at_the_same_moment_makes_one_registration():
@@ -134,20 +155,103 @@ def test_the_same_email_at_the_same_moment_makes_one_registration():
     assert event.registrations.count() == 1
 
 
-def test_without_the_lock_the_database_constraint_still_stops_duplicates():
+def test_without_the_lock_the_database_constraint_still_stops_duplicates(
+    slow_seat_count, without_the_lock
+):
     event = EventFactory(capacity=10)
     results, errors = race(
-        lambda n: services._register(
+        lambda n: services.register_attendee(
             event=event,
             email="TWIN@example.org" if n % 2 else "twin@example.org",
             full_name=f"Twin {n}",
             consent=True,
-            now=None,
-            lock=False,
-            pause=0.1,
         ),
         count=12,
     )
     assert errors == []
     assert event.registrations.count() == 1
     assert {result.registration.pk for result in results} == {event.registrations.get().pk}
+
+
+# ---- approving ----
+
+PENDING = 8
+
+
+def nearly_full_event_with_pending_registrations():
+    """Two seats left, eight people awaiting approval, a waiting list for the others."""
+    event = EventFactory(capacity=10, approval_required=True, waiting_list_enabled=True)
+    RegistrationFactory.create_batch(8, event=event)
+    pending = RegistrationFactory.create_batch(PENDING, event=event, status=Status.PENDING)
+    return event, pending
+
+
+def approve_all(pending):
+    return race(lambda n: services.approve_registration(registration=pending[n]), count=PENDING)
+
+
+def test_concurrent_approvals_never_overbook(slow_seat_count):
+    event, pending = nearly_full_event_with_pending_registrations()
+    results, errors = approve_all(pending)
+    assert errors == []
+    assert confirmed(event) == event.capacity
+    statuses = Counter(result.status for result in results)
+    assert statuses == {Status.CONFIRMED: 2, Status.WAITING: PENDING - 2}
+    assert not event.registrations.filter(status=Status.PENDING).exists()
+
+
+def test_without_the_lock_concurrent_approvals_overbook(slow_seat_count, without_the_lock):
+    event, pending = nearly_full_event_with_pending_registrations()
+    results, errors = approve_all(pending)
+    assert errors == []
+    print(f"without the lock: {confirmed(event)} confirmed for {event.capacity} seats")
+    assert confirmed(event) > event.capacity
+
+
+# ---- cancelling, and promoting from the waiting list ----
+
+CANCELLING = 5
+
+
+def full_event_with_a_waiting_list():
+    event = EventFactory(capacity=10, waiting_list_enabled=True)
+    seated = RegistrationFactory.create_batch(10, event=event)
+    waiting = RegistrationFactory.create_batch(10, event=event, status=Status.WAITING)
+    return event, seated[:CANCELLING], waiting
+
+
+def promotions_per_person(event) -> Counter:
+    """How many "a seat is now yours" emails each person got."""
+    with translation.override("en"):
+        subject = str(emails.SUBJECTS["promoted"]) % {"event": event.title}
+    sent = OutboxEmail.objects.filter(registration__event=event, subject=subject)
+    return Counter(sent.values_list("registration", flat=True))
+
+
+def cancel_all(cancelling):
+    return race(
+        lambda n: services.cancel_registration(registration=cancelling[n]), count=CANCELLING
+    )
+
+
+def test_concurrent_cancellations_each_promote_exactly_one_person(slow_seat_count):
+    event, cancelling, waiting = full_event_with_a_waiting_list()
+    results, errors = cancel_all(cancelling)
+    assert errors == []
+    assert [len(promoted) for promoted in results] == [1] * CANCELLING
+    promoted = {registration.pk for promoted in results for registration in promoted}
+    assert promoted == {registration.pk for registration in waiting[:CANCELLING]}  # in order
+    assert promotions_per_person(event) == dict.fromkeys(promoted, 1)  # nobody twice
+    assert confirmed(event) == event.capacity
+    assert event.registrations.filter(status=Status.WAITING).count() == 10 - CANCELLING
+
+
+def test_without_the_lock_cancellations_promote_the_same_person_twice(
+    slow_seat_count, without_the_lock
+):
+    event, cancelling, waiting = full_event_with_a_waiting_list()
+    results, errors = cancel_all(cancelling)
+    assert errors == []
+    promotions = promotions_per_person(event)
+    print(f"without the lock: promotions per person {dict(promotions)}")
+    assert max(promotions.values()) > 1 or confirmed(event) != event.capacity

@@ -1,30 +1,17 @@
 """Logs are JSON lines on stdout with the request id (portal.logs, portal.middleware)."""
 
-import io
 import json
-import logging
 
 import pytest
 from django.test import Client
-
-from portal.logs import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def log_lines():
-    """What the production console handler would print, parsed."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    loggers = [logging.getLogger(name) for name in ("portal.request", "django.request")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    for logger in loggers:
-        logger.removeHandler(handler)
+def log_lines(console_log):
+    """What the production console handler printed, parsed."""
+    return lambda: [json.loads(line) for line in console_log().splitlines()]
 
 
 def test_each_request_gets_an_id_in_its_response_and_log_line(log_lines):

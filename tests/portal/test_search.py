@@ -32,14 +32,14 @@ ODD_QUERIES = [
     "договор Астрахань",
     "Şəki İlham ğ ı ə ö ü ç",
     "?!.,;",
-    "abc\x00def",
-    "\x00",
     "<script>alert(1)</script>",
     "%_\\",
     "   ",
     'NEAR(a b) OR "x" AND {title_en} : y * ^z',
     "a:* | !b",
 ]
+# A NUL or other control character never reaches the search view: the site answers 400
+# (tests/portal/test_bad_requests.py); clean_query still copes with it (test below).
 
 
 def only(code: str, **texts) -> dict:

@@ -140,6 +140,8 @@ def production_env(tmp_path, **overrides):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "EMAIL_HOST": "smtp.example.org",
+        "PORTAL_BASE_URL": "https://portal.example.org",
+        "DJANGO_DEFAULT_FROM_EMAIL": "portal@example.org",
         "PORTAL_VAR_DIR": str(tmp_path),
         **overrides,
     }
@@ -163,6 +165,45 @@ def test_without_a_secret_key_production_settings_refuse_to_start(tmp_path):
     result = run_manage("check", PORTAL_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("PORTAL_BASE_URL", "PORTAL_BASE_URL must be set when DJANGO_DEBUG is off"),
+        ("DJANGO_DEFAULT_FROM_EMAIL", "DJANGO_DEFAULT_FROM_EMAIL must be set when DJANGO_DEBUG"),
+    ],
+)
+def test_production_settings_refuse_to_start_without_base_url_or_sender(tmp_path, missing, message):
+    for value in (None, ""):
+        result = run_manage("check", **production_env(tmp_path, **{missing: value}))
+        assert result.returncode != 0
+        assert f"ImproperlyConfigured: {message}" in result.stderr
+    # Everything else was fine: with the setting, the same start-up succeeds.
+    assert run_manage("check", **production_env(tmp_path)).returncode == 0
+
+
+def test_the_base_url_must_be_an_address(tmp_path):
+    result = run_manage("check", **production_env(tmp_path, PORTAL_BASE_URL="portal.example.org"))
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must start with https://" in result.stderr
+
+
+def test_debug_keeps_the_local_defaults_and_production_uses_what_it_is_given(tmp_path):
+    script = (
+        "from django.conf import settings;"
+        "print(settings.PORTAL_BASE_URL, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL)"
+    )
+    debug = run_manage("shell", "-c", script, DJANGO_DEBUG="1", PORTAL_VAR_DIR=str(tmp_path))
+    assert debug.stdout.splitlines()[-1].split() == [
+        "http://localhost:8000",
+        "portal@localhost",
+        "portal@localhost",
+    ]
+    production = run_manage("shell", "-c", script, **production_env(tmp_path))
+    assert production.stdout.splitlines()[-1].split() == [
+        "https://portal.example.org", "portal@example.org", "portal@example.org"
+    ]  # fmt: skip
 
 
 def test_in_debug_the_policy_only_reports_so_that_debug_pages_stay_readable(tmp_path):

@@ -5,7 +5,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,13 @@ class Server:
         self.port = port
         self.log = log
 
-    def get(self, path, headers=None, *, https=True):
+    def get(self, path, headers=None, *, https=True, method="GET"):
         """One request; https=True says so the way the reverse proxy does."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Host": "localhost", **(headers or {})}
         if https:
             headers["X-Forwarded-Proto"] = "https"
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, headers=headers)
         response = connection.getresponse()
         response.body = response.read()
         connection.close()
@@ -48,6 +47,18 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
     assert "secrets.token_urlsafe" in result.stderr
+
+
+def test_serve_refuses_to_start_without_a_base_url_or_a_sender(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],  # noqa: S607
+        cwd=BASE_DIR, env=clean_env(PORTAL_VAR_DIR=str(tmp_path), DJANGO_SECRET_KEY="k" * 50),
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" not in result.stderr
+    assert "PORTAL_BASE_URL is not set" in result.stderr
+    assert "DJANGO_DEFAULT_FROM_EMAIL is not set" in result.stderr
 
 
 def test_page_headers_from_the_production_server(server):
@@ -102,17 +113,12 @@ def test_admin_login_from_the_production_server(server):
 
 def test_logs_are_json_lines_with_the_request_id(server):
     server.get("/en/news/", {"X-Request-ID": "trace-from-proxy-42"})
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        lines = [
-            json.loads(line)
-            for line in server.log.read_text().splitlines()
-            if line.startswith("{") and "trace-from-proxy-42" in line
-        ]
-        if lines:
-            break
-        time.sleep(0.1)
-    [line] = lines
+    # The access line is written (and flushed) before the response is sent: no waiting.
+    [line] = [
+        json.loads(line)
+        for line in server.log.read_text().splitlines()
+        if line.startswith("{") and "trace-from-proxy-42" in line
+    ]
     assert line["logger"] == "portal.request"
     assert line["message"] == "GET /en/news/ 200"
 
@@ -121,3 +127,17 @@ def test_health_check_answers_plain_http_without_a_redirect(server):
     response = server.get("/healthz", https=False)
     assert response.status == 200
     assert response.body == b"ok\n"
+
+
+def test_the_app_server_refuses_trace_on_every_kind_of_url(server):
+    paths = ["/healthz", "/robots.txt", "/sitemap.xml", "/en/news/feed/", "/en/events/calendar.ics",
+             "/en/", "/admin/login/", "/static/css/portal.css"]  # fmt: skip
+    for path in paths:
+        assert server.get(path).status in (200, 302), path  # GET works
+        response = server.get(path, method="TRACE")
+        assert response.status == 405, path
+        # WhiteNoise answers for static files itself (no POST there).
+        assert response.getheader("Allow") in ("GET, HEAD, POST", "GET, HEAD"), path
+    # Plain HTTP is redirected to HTTPS first, except the health check, asked for on the app
+    # server itself.
+    assert server.get("/healthz", method="TRACE", https=False).status == 405

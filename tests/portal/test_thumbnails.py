@@ -41,7 +41,7 @@ def test_event_card_shows_a_thumbnail(client):
     assert 'alt="The hall"' in html
 
 
-def test_the_thumbnail_is_made_once(django_assert_num_queries):
+def test_the_thumbnail_is_made_once():
     article = NewsArticleFactory()
     article.cover_image.save("cover.jpg", jpeg())
     first = thumbnail_url(article.cover_image)
