@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import columns
+from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.uploads import clean_image_field
 
@@ -132,3 +133,15 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
+
+
+class EventFilterForm(FilterForm):
+    """The events list's filter bar: a sector (by slug), a kind and a month (YYYY-MM)."""
+
+    sector = ObjectBySlugField()
+    kind = forms.ChoiceField(choices=Event.Kind.choices, required=False)
+    month = MonthField()
+
+    def __init__(self, data=None, *, sectors=()):
+        super().__init__(data)
+        self.fields["sector"].objects = list(sectors)
