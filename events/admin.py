@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
+from portal.history import HistoryAdmin
 from portal.multilingual_admin import MultilingualAdmin
 
 from . import services
@@ -20,7 +20,7 @@ from .models import Event, OutboxEmail, PersonalDataExport, Registration
 
 
 @admin.register(Event)
-class EventAdmin(MultilingualAdmin, SimpleHistoryAdmin):
+class EventAdmin(MultilingualAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -173,7 +173,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(HistoryAdmin):
     list_display = [
         "short_name",
         "email",
