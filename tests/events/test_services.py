@@ -206,7 +206,7 @@ def test_cancel_frees_the_seat_for_the_first_person_waiting(django_capture_on_co
     }
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {"holder@example.org", "first@example.org"}
-    assert by_recipient["first@example.org"].subject.startswith("Место ваше")
+    assert by_recipient["first@example.org"].subject.startswith("Для вас освободилось место")
     assert second_waiting.pk not in [r.pk for r in promoted]
 
 
