@@ -1,14 +1,16 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.feeds import MultilingualFeed
 from portal.models import SiteProfile
 
 from .models import ProgressReport
 
 
-class ProgressReportFeed(Feed):
+class ProgressReportFeed(MultilingualFeed):
     """RSS 2.0 feed of the latest progress reports on the measures of public agreements."""
+
+    language_field = "text"
 
     description = _("The latest progress reports on the measures of the agreements.")
 

@@ -14,9 +14,9 @@ from portal.history import HistoryAdmin
 from portal.multilingual_admin import MultilingualAdmin
 
 from . import services
-from .emails import retry_outbox_emails
 from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
+from .outbox import retry_outbox_emails
 
 
 @admin.register(Event)
@@ -370,12 +370,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        sent, waiting = retry_outbox_emails(emails=queryset)
+        count = retry_outbox_emails(emails=queryset)
         self.message_user(
             request,
-            ngettext("%d email sent.", "%d emails sent.", sent) % sent
-            + " "
-            + ngettext("%d still waits.", "%d still wait.", waiting) % waiting,
+            ngettext(
+                "%d email is queued: the worker sends it in a moment.",
+                "%d emails are queued: the worker sends them in a moment.",
+                count,
+            )
+            % count,
             messages.INFO,
         )
 

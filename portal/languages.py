@@ -50,7 +50,9 @@ def language_label(code: str) -> str:
     """E.g. "Russian (русский)" for a staff member who reads English."""
     info = get_language_info(code)
     translated, local = str(info["name_translated"]), info["name_local"]
-    return translated if translated.casefold() == local.casefold() else f"{translated} ({local})"
+    if code == active_language() or translated.casefold() == local.casefold():
+        return translated
+    return f"{translated} ({local})"
 
 
 def column(field: str, language: str) -> str:
@@ -90,13 +92,15 @@ def language_of(obj, field: str, language: str | None = None) -> str:
 
 
 def translated_fields(model) -> tuple[str, ...]:
-    """The fields of ``model`` registered for translation, in their registration order."""
+    """The fields of ``model`` registered for translation, in the model's field order (the
+    first is its title or name)."""
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        registered = set(translator.get_options_for_model(model).fields)
     except NotRegistered:
         return ()
+    return tuple(field.name for field in model._meta.fields if field.name in registered)
 
 
 def required_fields(model) -> tuple[str, ...]:

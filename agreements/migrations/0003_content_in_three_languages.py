@@ -23,10 +23,18 @@ ENGLISH_IN_PLAIN_COLUMN = {
 }
 
 
+def check_constraints_now(schema_editor):
+    """PostgreSQL refuses to ALTER a table with deferred foreign-key checks still pending from
+    the rows just updated (later operations of this migration alter them): run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def copy_texts(apps, schema_editor):
     for model_name, fields in ENGLISH_IN_PLAIN_COLUMN.items():
         model = apps.get_model("agreements", model_name)
         model.objects.update(**{f"{name}_en": F(name) for name in fields})
+    check_constraints_now(schema_editor)
 
 
 def copy_texts_back(apps, schema_editor):
@@ -34,6 +42,7 @@ def copy_texts_back(apps, schema_editor):
         model = apps.get_model("agreements", model_name)
         for name in fields:
             model.objects.exclude(**{f"{name}_en": None}).update(**{name: F(f"{name}_en")})
+    check_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

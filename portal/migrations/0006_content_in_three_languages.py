@@ -32,6 +32,13 @@ def drop_old_search_indexes(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS {', '.join(OLD_SEARCH_INDEXES)}")
 
 
+def check_constraints_now(schema_editor):
+    """PostgreSQL refuses to ALTER a table with deferred foreign-key checks still pending from
+    the rows just updated (later operations of this migration alter them): run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def copy_texts(apps, schema_editor):
     for model_name, fields in ENGLISH_IN_PLAIN_COLUMN.items():
         model = apps.get_model("portal", model_name)
@@ -41,6 +48,7 @@ def copy_texts(apps, schema_editor):
         NewsArticle.objects.filter(language=code).update(
             **{f"{name}_{code}": F(name) for name in NEWS_FIELDS}
         )
+    check_constraints_now(schema_editor)
 
 
 def copy_texts_back(apps, schema_editor):
@@ -57,6 +65,7 @@ def copy_texts_back(apps, schema_editor):
         written.update(
             language=code, **{name: F(f"{name}_{code}") for name in NEWS_FIELDS}
         )
+    check_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -81,6 +81,67 @@ def test_anonymous_visitors_cannot_reach_the_admin(client):
     assert "/admin/login/" in response["Location"]
 
 
+# ---- content in three languages ----
+
+ARTICLE_FORM = {
+    "slug": "written-in-russian", "status": "published", "publish_at_0": "2024-01-02",
+    "publish_at_1": "10:00:00", "byline": "", "source_url": "",
+}  # fmt: skip
+
+
+def test_an_article_can_be_written_in_russian_only(staff_client):
+    response = staff_client.post(
+        reverse("admin:portal_newsarticle_add"),
+        {**ARTICLE_FORM, "title_ru": "Только по-русски", "lead_ru": "Лид", "body_ru": "Текст"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = NewsArticle.objects.get()
+    assert article.title_ru == "Только по-русски"
+    assert not article.title_en and not article.title_az
+
+
+def test_an_article_without_any_language_is_refused_with_a_message(staff_client):
+    response = staff_client.post(reverse("admin:portal_newsarticle_add"), ARTICLE_FORM)
+    assert response.status_code == 200
+    assert "Write the title in at least one language." in response.content.decode()
+    assert not NewsArticle.objects.exists()
+
+
+def test_the_form_groups_texts_per_language_the_staff_members_own_first(staff_client):
+    html = staff_client.get(
+        reverse("admin:portal_newsarticle_add"), headers={"accept-language": "az"}
+    ).content.decode()
+    az, ru, en = (html.index(f'name="title_{code}"') for code in ("az", "ru", "en"))
+    assert az < ru < en  # the Azerbaijani fallback order: az, ru, en
+    assert ">Azərbaycan dili</h2>" in html and ">Rus dili (Русский)</h2>" in html
+
+
+def test_changelist_shows_which_languages_are_written_and_filters_the_missing(staff_client):
+    NewsArticleFactory(title_en="Both", title_ru="Оба", lead_ru="Лид", body_ru="Текст")
+    NewsArticleFactory(title_en="English only", title_ru=None)
+    url = reverse("admin:portal_newsarticle_changelist")
+    html = staff_client.get(url).content.decode()
+    assert "EN&nbsp;✓" in html and "AZ&nbsp;–" in html
+    assert "RU&nbsp;✓" in html and "RU&nbsp;–" in html
+    missing_ru = staff_client.get(url, {"missing": "ru"}).content.decode()
+    assert "English only" in missing_ru and "Both" not in missing_ru
+    missing_en = staff_client.get(url, {"missing": "en"}).content.decode()
+    assert "English only" not in missing_en and "Both" not in missing_en
+
+
+def test_a_partly_translated_item_is_marked_as_such(staff_client):
+    NewsArticleFactory(title_en="Full", title_az="Başlıq", lead_az=None, body_az=None)
+    html = staff_client.get(reverse("admin:portal_newsarticle_changelist")).content.decode()
+    assert "AZ&nbsp;◐" in html
+
+
+def test_admin_search_finds_words_of_every_language(staff_client):
+    NewsArticleFactory(title_en="Trade", title_az="Ticarət günü")
+    url = reverse("admin:portal_newsarticle_changelist")
+    assert "Ticarət günü" not in staff_client.get(url, {"q": "nothing"}).content.decode()
+    assert "Trade" in staff_client.get(url, {"q": "günü"}).content.decode()
+
+
 # ---- the admin in Russian and Azerbaijani -------------------------------------------
 
 
