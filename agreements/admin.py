@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from portal.history import HistoryAdmin
 from portal.languages import columns
+from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import (
     MultilingualAdmin,
     MultilingualStackedInline,
@@ -27,7 +28,7 @@ IMPORT_SALT = "agreements.progress-import"
 
 
 @admin.register(Party)
-class PartyAdmin(MultilingualAdmin):
+class PartyAdmin(SkeletonSearchMixin, MultilingualAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "country", "slug"]
@@ -58,7 +59,7 @@ class MeasureInline(MultilingualTabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(MultilingualAdmin, HistoryAdmin):
+class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "reference_number", "summary", "slug"]
@@ -167,7 +168,7 @@ class ProgressReportInline(MultilingualStackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(MultilingualAdmin, HistoryAdmin):
+class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     list_display = [
         "number", "title", "agreement", "sector", "status", "progress", "due_on",
         "overdue_display", "record_link",

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from portal.history import HistoryAdmin
+from portal.languages import columns
+from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
 
 from . import services
@@ -20,7 +22,7 @@ from .outbox import retry_outbox_emails
 
 
 @admin.register(Event)
-class EventAdmin(MultilingualAdmin, HistoryAdmin):
+class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -173,7 +175,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(HistoryAdmin):
+class RegistrationAdmin(SkeletonSearchMixin, HistoryAdmin):
     list_display = [
         "short_name",
         "email",
@@ -340,7 +342,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
@@ -384,12 +386,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     """The log of personal data exports: superusers only, and nobody can change it."""
 
     list_display = ["exported_at", "username", "what", "event_list", "row_count"]
     list_filter = ["what", "exported_at"]
-    search_fields = ["username", "events__title"]
+    search_fields = ["username", *columns("events__title")]
     date_hierarchy = "exported_at"
     fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
     readonly_fields = fields

@@ -5,12 +5,13 @@ from django.utils.translation import ngettext
 
 from . import services
 from .forms import NewsArticleAdminForm
+from .lookup import SkeletonSearchMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .multilingual_admin import MultilingualAdmin
 
 
 @admin.register(Sector)
-class SectorAdmin(MultilingualAdmin):
+class SectorAdmin(SkeletonSearchMixin, MultilingualAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -26,7 +27,7 @@ class KeyFigureAdmin(MultilingualAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(MultilingualAdmin):
+class PageAdmin(SkeletonSearchMixin, MultilingualAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body", "slug"]
     fields = ["slug", "version"]
@@ -44,7 +45,7 @@ class SiteProfileAdmin(MultilingualAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(MultilingualAdmin):
+class NewsArticleAdmin(SkeletonSearchMixin, MultilingualAdmin):
     form = NewsArticleAdminForm
     list_display = ["title", "status", "publish_at", "sector_list", "is_featured", "visibility"]
     list_filter = ["status", "is_featured", "sectors", "publish_at"]

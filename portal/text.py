@@ -1,9 +1,11 @@
 """Turning staff-written Markdown into HTML that is safe to put on a page."""
 
 import functools
+import html
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -32,3 +34,8 @@ def _render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain_text(text: str) -> str:
+    """Markdown as the plain text a reader sees (for search snippets)."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())
