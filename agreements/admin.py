@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from portal.history import HistoryAdmin
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import (
@@ -59,7 +59,7 @@ class MeasureInline(MultilingualTabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "reference_number", "summary", "slug"]
@@ -168,7 +168,7 @@ class ProgressReportInline(MultilingualStackedInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     list_display = [
         "number", "title", "agreement", "sector", "status", "progress", "due_on",
         "overdue_display", "record_link",
@@ -194,7 +194,7 @@ class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     def overdue_display(self, obj):
         return obj.is_overdue
 
-    @admin.display(description=_("progress report"))
+    @admin.display(description=_("Progress report"))
     def record_link(self, obj):
         url = reverse("admin:agreements_measure_record_progress") + f"?ids={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Record"))

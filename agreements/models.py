@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel
@@ -173,9 +174,9 @@ class Signatory(MultilingualModel, models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     position = models.CharField(
-        _("position"),
+        pgettext_lazy("job title", "position"),
         max_length=300,
         blank=True,
         help_text=_("E.g. Minister of Economy of the Republic of Azerbaijan."),

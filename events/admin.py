@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
+from portal.history import HistoryAdmin
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
@@ -23,7 +23,7 @@ from .outbox import retry_outbox_emails
 
 
 @admin.register(Event)
-class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -171,7 +171,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(SkeletonSearchMixin, HistoryAdmin):
     list_display = [
         "short_name",
         "email",

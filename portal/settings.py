@@ -197,6 +197,8 @@ LANGUAGES = [
     ("az", _("Azerbaijani")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of our own where Django's read wrong ("8 dekabr", "8 декабря": portal/formats).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # Content in three languages (django-modeltranslation): every translated field <f> has the
 # columns <f>_en, <f>_ru and <f>_az, and an item may be written in any of them first. A

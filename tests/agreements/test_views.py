@@ -142,7 +142,36 @@ def test_russian_interface(client, registry):
     html = client.get("/ru/agreements/").content.decode()
     assert '<html lang="ru">' in html
     assert "Соглашения" in html
-    assert "Общий прогресс" in html
+    assert "Выполнено в целом" in html
+    assert "Прогресс" not in html
+
+
+def test_azerbaijani_tells_events_and_measures_apart(client, registry):
+    """The events menu says "Tədbirlər"; an agreement's measures are its "bəndlər"."""
+    html = client.get("/az/agreements/").content.decode()
+    assert "Bütün saziş bəndləri (CSV)" in html
+    assert "Ümumi icra səviyyəsi" in html
+    assert "Bütün tədbirlər (CSV)" not in html
+    assert html.count("Tədbirlər") == 1  # the events menu link, and nothing else
+
+
+def test_agreement_page_in_azerbaijani_and_russian(client):
+    agreement = AgreementFactory(title="Action Program")
+    body = PartyFactory(name="Ministry of Tourism")
+    MeasureFactory(
+        agreement=agreement, number="6.1", title="Tourist routes",
+        due_on=TODAY - datetime.timedelta(days=1), responsible_bodies=[body],
+    )  # fmt: skip
+    az = client.get(f"/az/agreements/{agreement.slug}/").content.decode()
+    for text in ("Saziş bəndləri", "İcraçılar", "İcra müddəti", "Vaxtı keçib",
+                 "Vaxtı keçmiş bəndlər: 1", "6.1 bəndinin icrası"):  # fmt: skip
+        assert text in az, text
+    for unnatural in ("Gecikir", "Məsullar", "tədbir"):
+        assert unnatural not in az.split("</nav>", 1)[1], unnatural
+    ru = client.get(f"/ru/agreements/{agreement.slug}/").content.decode()
+    for text in ("Исполнители", "Просрочено", "Выполнено в целом", "Выполнение меры 6.1"):
+        assert text in ru, text
+    assert "Прогресс" not in ru
 
 
 def _count_queries(client, url):
