@@ -64,10 +64,6 @@ urlpatterns = [
 handler400 = "portal.errors.bad_request"
 handler500 = "portal.errors.server_error"
 
-if settings.PORTAL_BENCH:
-    # make bench: the stack's limit, a view that does nothing, through the same middleware.
-    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench-bare"))
-
 if settings.DEBUG:
     from django.conf.urls.static import static
 

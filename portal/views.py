@@ -124,11 +124,6 @@ class PageView(ContentLanguageMixin, DetailView):
     model = Page
 
 
-def bench_bare(request):
-    """The benchmark's baseline (only routed when PORTAL_BENCH=1)."""
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
 def robots_txt(request):
     """Everything public may be crawled; the admin and personal pages may not."""
     lines = [

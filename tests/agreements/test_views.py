@@ -155,12 +155,12 @@ def test_azerbaijani_tells_events_and_measures_apart(client, registry):
     assert html.count("Tədbirlər") == 1  # the events menu link, and nothing else
 
 
-def test_agreement_page_in_azerbaijani_and_russian(client):
+def test_agreement_page_in_azerbaijani_and_russian(client, today):
     agreement = AgreementFactory(title="Action Program")
     body = PartyFactory(name="Ministry of Tourism")
     MeasureFactory(
         agreement=agreement, number="6.1", title="Tourist routes",
-        due_on=TODAY - datetime.timedelta(days=1), responsible_bodies=[body],
+        due_on=today - datetime.timedelta(days=1), responsible_bodies=[body],
     )  # fmt: skip
     az = client.get(f"/az/agreements/{agreement.slug}/").content.decode()
     for text in ("Saziş bəndləri", "İcraçılar", "İcra müddəti", "Vaxtı keçib",
