@@ -83,7 +83,7 @@ class AgreementAdmin(MultilingualAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("overall progress"), ordering="overall_progress")
     def progress_display(self, obj):
-        return "—" if obj.overall_progress is None else f"{obj.overall_progress:.0f}%"
+        return "—" if obj.overall_percent is None else f"{obj.overall_percent}%"
 
     @admin.display(description=_("overdue measures"), ordering="overdue_count")
     def overdue_display(self, obj):

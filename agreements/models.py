@@ -3,6 +3,7 @@
 import datetime
 import re
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,21 @@ from .validators import validate_document
 # Paths under /<lang>/agreements/ that an agreement's slug must not hide.
 RESERVED_SLUGS = {"overview", "feed", "measures"}
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def round_percent(value: float | None) -> int | None:
+    """The one rounding rule for a percentage shown anywhere (admin, public pages, exports,
+    charts): to the nearest whole number, halves up, so 32.5 % is 33 % everywhere.
+
+    (Python's round() and "%.0f" round halves to even, 32.5 → 32, while the template filter
+    floatformat rounds them up: the same agreement showed 32 % in one place and 33 % in
+    another.) The float is first cut to six decimals so that 32.499999999999996, a weighted
+    mean that is really 32.5, rounds up too.
+    """
+    if value is None:
+        return None
+    exact = Decimal(repr(round(float(value), 6)))
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class Party(MultilingualModel, models.Model):
@@ -157,6 +173,11 @@ class Agreement(MultilingualModel, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def overall_percent(self) -> int | None:
+        """Overall progress as shown (needs ``with_progress()``): see round_percent."""
+        return round_percent(self.overall_progress)
 
     def clean(self) -> None:
         super().clean()
