@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,6 +23,53 @@ from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport
 from .progress_import import preview_import, read_text
 
 IMPORT_SALT = "agreements.progress-import"
+
+
+def describe_outcome(outcome: services.ProgressOutcome) -> str:
+    """E.g. "1.1 Port works: In progress → Done, 60% → 100%"."""
+    before, after = outcome.before, outcome.after
+    parts = []
+    if before.status != after.status:
+        parts.append(f"{before.status_label} → {after.status_label}")
+    if before.progress != after.progress:
+        parts.append(f"{before.progress}% → {after.progress}%")
+    return f"{outcome.measure}: {', '.join(parts)}"
+
+
+def report_outcomes(model_admin, request, outcomes: list[services.ProgressOutcome]) -> None:
+    """Tell the officer what the recorded reports really did, and log the changed measures
+    (the start page's "last changes")."""
+    changed = [outcome for outcome in outcomes if outcome.changed]
+    summary = ngettext(
+        "%(count)d progress report recorded.", "%(count)d progress reports recorded.", len(outcomes)
+    ) % {"count": len(outcomes)}
+    summary += " " + ngettext(
+        "%(count)d measure changed.", "%(count)d measures changed.", len(changed)
+    ) % {"count": len(changed)}
+    messages.success(request, summary)
+    for outcome in changed:
+        model_admin.log_change(request, outcome.measure, changed_fields_message(outcome))
+    if changed:
+        shown = "; ".join(describe_outcome(outcome) for outcome in changed[:10])
+        if len(changed) > 10:
+            shown += " …"
+        messages.info(request, shown)
+    unchanged = [outcome for outcome in outcomes if not outcome.changed]
+    for outcome in unchanged[:10]:
+        reason = " ".join(str(warning) for warning in outcome.warnings)
+        messages.warning(
+            request, f"{outcome.measure}: {reason or _('no change in status or progress.')}"
+        )
+
+
+def changed_fields_message(outcome: services.ProgressOutcome) -> list[dict]:
+    """A LogEntry change message in the admin's own format (translated when shown)."""
+    fields = []
+    if outcome.before.status != outcome.after.status:
+        fields.append("status")
+    if outcome.before.progress != outcome.after.progress:
+        fields.append("progress, %")
+    return [{"changed": {"fields": fields}}]
 
 
 @admin.register(Party)
@@ -120,19 +166,11 @@ class AgreementAdmin(MultilingualAdmin, SimpleHistoryAdmin):
                 return HttpResponseRedirect(request.path)
             preview = preview_import(agreement=agreement, text=text)
             try:
-                count = services.import_progress(agreement=agreement, rows=preview.changes)
+                outcomes = services.import_progress(agreement=agreement, rows=preview.changes)
             except services.AgreementError as error:
                 messages.error(request, error.message)
                 return HttpResponseRedirect(request.path)
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d progress report recorded.",
-                    "%(count)d progress reports recorded.",
-                    count,
-                )
-                % {"count": count},
-            )
+            report_outcomes(self, request, outcomes)
             return HttpResponseRedirect(change_url)
         if request.method == "POST":
             form = ProgressUploadForm(request.POST, request.FILES)
@@ -231,26 +269,21 @@ class MeasureAdmin(MultilingualAdmin, SimpleHistoryAdmin):
         form = RecordProgressForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    for measure in measures:
-                        services.record_progress(measure=measure, **form.cleaned_data)
+                outcomes = services.record_progress_for(measures=measures, **form.cleaned_data)
             except services.AgreementError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Progress report recorded for %(count)d measure.",
-                        "Progress report recorded for %(count)d measures.",
-                        len(measures),
-                    )
-                    % {"count": len(measures)},
-                )
+                report_outcomes(self, request, outcomes)
                 if len(measures) == 1:
                     url = reverse("admin:agreements_measure_change", args=[measures[0].pk])
                 else:
                     url = reverse("admin:agreements_measure_changelist")
                 return HttpResponseRedirect(url)
+        latest = services.existing_reports(measures)
+        for measure in measures:
+            measure.latest_report_on = max(
+                (report.reported_on for report in latest[measure.pk]), default=None
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Record a progress report"),
