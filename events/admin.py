@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.multilingual_admin import MultilingualAdmin
 
 from . import services
+from .delivery_errors import explain_email as explain
 from .emails import retry_outbox_emails
 from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
@@ -341,7 +343,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
+    list_display = ["subject", "to", "status", "attempts", "next_attempt", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
@@ -354,19 +356,30 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "registration",
         "status",
         "attempts",
+        "error",
         "last_error",
-        "next_attempt_at",
+        "next_attempt",
         "sent_at",
         "created_at",
     ]
-    exclude = ["html", "attachments"]
+    exclude = ["html", "attachments", "next_attempt_at"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("last error"))
+    @admin.display(description=_("delivery problem"))
     def error(self, email):
-        return email.last_error[:80]
+        """In plain words; the technical text is in the tooltip and on the email's page."""
+        if not email.last_error:
+            return "—"
+        return format_html('<span title="{}">{}</span>', email.last_error[:300], explain(email))
+
+    @admin.display(description=_("next attempt"), ordering="next_attempt_at")
+    def next_attempt(self, email):
+        # Only a queued email has one: a sent or given-up email is never tried again.
+        if email.status != OutboxEmail.Status.QUEUED:
+            return "—"
+        return date_format(timezone.localtime(email.next_attempt_at), "DATETIME_FORMAT")
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
