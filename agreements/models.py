@@ -13,11 +13,13 @@ from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel
 from portal.models import NewsArticle, Sector
+from portal.text import FORMATTING_HELP
 
 from .validators import validate_document
 
@@ -52,7 +54,12 @@ class Party(MultilingualModel, models.Model):
         ORGANISATION = "organisation", _("Organisation")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in links."))
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_("The end of the party's web address; letters, digits and hyphens."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.STATE)
     country = models.CharField(
         _("country"), max_length=100, blank=True, help_text=_("E.g. Azerbaijan, Russia.")
@@ -117,10 +124,13 @@ class Agreement(MultilingualModel, models.Model):
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=200,
         unique=True,
-        help_text=_("The agreement's address; avoid changing it once public."),
+        help_text=_(
+            "The end of the agreement's web address. Avoid changing it once the agreement is "
+            "public: links to it would stop working."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.OTHER)
     reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
@@ -140,9 +150,11 @@ class Agreement(MultilingualModel, models.Model):
         db_index=True,
         help_text=_("Drafts are not shown to the public."),
     )
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary = models.TextField(_("summary"), blank=True, help_text=FORMATTING_HELP)
     full_text = models.TextField(
-        _("full text"), blank=True, help_text=_("Markdown, in the language of the original.")
+        _("full text"),
+        blank=True,
+        help_text=format_lazy("{} {}", _("In the language of the original."), FORMATTING_HELP),
     )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), blank=True, related_name="agreements"

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel
 from portal.models import NewsArticle, Sector
+from portal.text import FORMATTING_HELP
 
 
 @functools.cache
@@ -105,10 +106,13 @@ class Event(MultilingualModel, models.Model):
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=250,
         unique=True,
-        help_text=_("The event's address; filled from the title. Avoid changing it once public."),
+        help_text=_(
+            "The end of the event's web address, filled in from the title. Avoid changing it "
+            "once the event is public: links to it would stop working."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.FORUM)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
@@ -125,7 +129,7 @@ class Event(MultilingualModel, models.Model):
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("For online or hybrid events.")
     )
-    description = models.TextField(_("description"), help_text=_("Markdown."))
+    description = models.TextField(_("description"), help_text=FORMATTING_HELP)
     image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
     image_alt = models.CharField(
         _("image description (alt text)"),

@@ -5,6 +5,14 @@ import functools
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# The help text of every field written with formatting marks (rendered by render_markdown).
+# Plain words: staff need not know the name "Markdown".
+FORMATTING_HELP = _(
+    "A blank line starts a new paragraph; **bold**, *italic*, [link text](https://…), "
+    "## heading, - list item. Any HTML is removed. “Preview” shows how it will look."
+)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i",
