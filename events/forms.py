@@ -5,10 +5,12 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import columns
 from portal.models import PRIVACY_PAGE_SLUG, Page
+from portal.timezones import TimeZoneField
 from portal.uploads import clean_image_field
 
 from .models import Event, Registration
@@ -118,6 +120,15 @@ class WalkInForm(forms.Form):
 
 class EventAdminForm(forms.ModelForm):
     """The admin's event form; a new image is checked and re-encoded before saving."""
+
+    time_zone = TimeZoneField(
+        label=Event._meta.get_field("time_zone").verbose_name,
+        help_text=format_lazy(
+            "{} {}",
+            Event._meta.get_field("time_zone").help_text,
+            _("Type a city to search, e.g. Baku; the zones used most often come first."),
+        ),
+    )
 
     class Meta:
         model = Event
