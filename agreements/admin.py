@@ -5,24 +5,29 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.languages import columns
+from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
+from portal.languages import active_language, column, columns
 from portal.multilingual_admin import (
     MultilingualAdmin,
     MultilingualStackedInline,
     MultilingualTabularInline,
 )
 
-from . import services
+from . import dashboard, services
 from .forms import ProgressUploadForm, RecordProgressForm
 from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
 from .progress_import import preview_import, read_text
 
 IMPORT_SALT = "agreements.progress-import"
+
+register_attention(dashboard.measures_attention)
 
 
 def describe_outcome(outcome: services.ProgressOutcome) -> str:
@@ -84,6 +89,7 @@ class PartyAdmin(MultilingualAdmin):
 class SignatoryInline(MultilingualStackedInline):
     model = Signatory
     extra = 0
+    classes = ["collapse"]
     autocomplete_fields = ["party"]
     fields = ["party", "order"]
     language_fieldsets_at = 0
@@ -92,36 +98,50 @@ class SignatoryInline(MultilingualStackedInline):
 class DocumentInline(MultilingualTabularInline):
     model = AgreementDocument
     extra = 0
+    classes = ["collapse"]
     fields = ["file", "language", "order"]
 
 
 class MeasureInline(MultilingualTabularInline):
+    """The agreement's measures at a glance: the title in the staff member's language only
+    (every language's title and the description are on the measure's own page), so that the
+    table fits the screen."""
+
     model = Measure
     extra = 0
     show_change_link = True
     fields = ["number", "title", "sector", "due_on", "weight", "status", "progress"]
     readonly_fields = ["status", "progress"]
 
+    def get_fieldsets(self, request, obj=None):
+        fields = [column("title", active_language()) if name == "title" else name
+                  for name in self.fields]  # fmt: skip
+        return [(None, {"fields": fields})]
+
 
 @admin.register(Agreement)
-class AgreementAdmin(MultilingualAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "reference_number", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parties", "related_news"]
-    filter_horizontal = ["sectors"]
+    checkbox_fields = ("sectors",)
     date_hierarchy = "signed_on"
     inlines = [SignatoryInline, DocumentInline, MeasureInline]
     change_form_template = "admin/agreements/agreement/change_form.html"
+    markdown_fields = ("summary", "full_text")
     fieldsets = [
-        (None, {"fields": ["slug", "kind", "status"]}),
+        (_("Details"), {"fields": [("kind", "status"), "reference_number"]}),
         (
             _("Signing and validity"),
-            {"fields": ["reference_number", "signed_on", "valid_from", "valid_until"]},
+            {"fields": ["signed_on", ("valid_from", "valid_until")]},
         ),
         (_("Parties and sectors"), {"fields": ["parties", "sectors"]}),
-        (_("Related news"), {"fields": ["related_news"]}),
+        (
+            _("Web address and related news"),
+            {"fields": ["slug", "related_news"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -204,20 +224,35 @@ class ProgressReportInline(MultilingualStackedInline):
         return False
 
 
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "soon":
+            return queryset.due_soon()
+        return queryset
+
+
 @admin.register(Measure)
-class MeasureAdmin(MultilingualAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin):
     list_display = [
-        "number", "title", "agreement", "sector", "status", "progress", "due_on",
-        "overdue_display", "record_link",
+        "number", "title", "short_agreement", "sector", "state", "due", "record_link",
     ]  # fmt: skip
     list_display_links = ["number", "title"]
-    list_filter = ["status", "sector", "agreement__status", "agreement"]
+    list_filter = [DueFilter, "status", "sector", "agreement__status", "agreement"]
     search_fields = ["number", "title", *columns("agreement__title")]
     list_select_related = ["agreement", "sector"]
     autocomplete_fields = ["agreement", "responsible_bodies"]
     inlines = [ProgressReportInline]
     actions = ["record_progress_action"]
     change_form_template = "admin/agreements/measure/change_form.html"
+    markdown_fields = ("description",)
     fieldsets = [
         (None, {"fields": ["agreement", "number", "sector", "responsible_bodies"]}),
         (_("Progress"), {"fields": ["due_on", "weight", "status", "progress"]}),
@@ -227,9 +262,22 @@ class MeasureAdmin(MultilingualAdmin, SimpleHistoryAdmin):
         # Once a measure exists, its progress and status follow its progress reports.
         return ["status", "progress"] if obj else []
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue_display(self, obj):
-        return obj.is_overdue
+    @admin.display(description=_("agreement"), ordering="agreement")
+    def short_agreement(self, obj):
+        return Truncator(str(obj.agreement)).chars(40)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        return f"{obj.get_status_display()} · {obj.progress}%"
+
+    @admin.display(description=_("due date"), ordering="due_on")
+    def due(self, obj):
+        if not obj.due_on:
+            return "—"
+        date = date_format(obj.due_on, "j M Y")
+        if obj.is_overdue:
+            return format_html('{} <strong class="overdue">{}</strong>', date, _("overdue"))
+        return date
 
     @admin.display(description=_("progress report"))
     def record_link(self, obj):

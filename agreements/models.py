@@ -282,6 +282,13 @@ class MeasureQuerySet(models.QuerySet):
         """Due date passed and neither done nor cancelled."""
         return self.filter(overdue_condition(today))
 
+    def due_soon(self, *, today: datetime.date | None = None, days: int = 30) -> "MeasureQuerySet":
+        """Due today or within ``days`` days, and neither done nor cancelled."""
+        today = today or timezone.localdate()
+        return self.filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        ).exclude(status__in=Measure.CLOSED_STATUSES)
+
     def public(self) -> "MeasureQuerySet":
         return self.exclude(agreement__status=Agreement.Status.DRAFT)
 

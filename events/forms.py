@@ -5,7 +5,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import columns
@@ -122,7 +122,7 @@ class EventAdminForm(forms.ModelForm):
     """The admin's event form; a new image is checked and re-encoded before saving."""
 
     time_zone = TimeZoneField(
-        label=Event._meta.get_field("time_zone").verbose_name,
+        label=capfirst(Event._meta.get_field("time_zone").verbose_name),
         help_text=format_lazy(
             "{} {}",
             Event._meta.get_field("time_zone").help_text,

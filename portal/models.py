@@ -155,6 +155,15 @@ class NewsArticleQuerySet(models.QuerySet):
         """Visible to the public: published, and the publish time has come."""
         return self.filter(status=NewsArticle.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def scheduled(self) -> "NewsArticleQuerySet":
+        """Published for a time still to come, soonest first."""
+        return self.filter(
+            status=NewsArticle.Status.PUBLISHED, publish_at__gt=timezone.now()
+        ).order_by("publish_at", "pk")
+
+    def drafts(self) -> "NewsArticleQuerySet":
+        return self.filter(status=NewsArticle.Status.DRAFT)
+
 
 class NewsArticle(MultilingualModel, models.Model):
     class Status(models.TextChoices):
@@ -239,6 +248,11 @@ class NewsArticle(MultilingualModel, models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, but the publish time is still to come."""
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
 
 class Translated:

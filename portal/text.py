@@ -1,9 +1,11 @@
 """Turning staff-written Markdown into HTML that is safe to put on a page."""
 
+import datetime
 import functools
 
 import markdown
 import nh3
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +42,11 @@ def _render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def short_moment(moment: datetime.datetime) -> str:
+    """A moment as staff say it, in the current time zone and language: "3 Dec, 10:00",
+    with the year when it is not this year ("3 Dec 2027, 10:00")."""
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localdate().year
+    return formats.date_format(local, "j M, H:i" if same_year else "j M Y, H:i")
