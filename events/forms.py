@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.languages import columns
 from portal.models import PRIVACY_PAGE_SLUG, Page
 from portal.timezones import TimeZoneField
-from portal.uploads import clean_image_field
+from portal.uploads import KeepUploadsMixin, clean_image_field
 
 from .models import Event, Registration
 
@@ -118,8 +118,11 @@ class WalkInForm(forms.Form):
         self.helper.disable_csrf = True  # the template's <form> has its own token
 
 
-class EventAdminForm(forms.ModelForm):
-    """The admin's event form; a new image is checked and re-encoded before saving."""
+class EventAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The admin's event form; a new image is checked and re-encoded before saving, and kept
+    when another field fails."""
+
+    kept_image_fields = ("image",)
 
     time_zone = TimeZoneField(
         label=capfirst(Event._meta.get_field("time_zone").verbose_name),

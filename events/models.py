@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.languages import MultilingualModel
+from portal.languages import MultilingualModel, active_language, column
 from portal.models import NewsArticle, Sector
 from portal.text import FORMATTING_HELP
 
@@ -241,8 +241,11 @@ class Event(MultilingualModel, models.Model):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
-        if self.image and not self.image_alt.strip():
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if self.image and not (self.image_alt or "").strip():
+            # Keyed to a column the admin form has (the form has no bare "image_alt").
+            errors[column("image_alt", active_language())] = _(
+                "Describe the image for people who cannot see it."
+            )
         if (
             self.registration_opens_at
             and self.registration_closes_at

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .languages import MultilingualModel
+from .languages import MultilingualModel, active_language, column
 from .text import FORMATTING_HELP
 
 SITE_PROFILE_CACHE_KEY = "portal:site-profile"
@@ -240,9 +240,14 @@ class NewsArticle(MultilingualModel, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.cover_image and not self.cover_alt.strip():
+        if self.cover_image and not (self.cover_alt or "").strip():
+            # Keyed to a column the admin form has (the form has no bare "cover_alt").
             raise ValidationError(
-                {"cover_alt": _("Describe the cover image for people who cannot see it.")}
+                {
+                    column("cover_alt", active_language()): _(
+                        "Describe the cover image for people who cannot see it."
+                    )
+                }
             )
 
     @property
