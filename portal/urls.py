@@ -44,6 +44,7 @@ urlpatterns = [
     ),
 ]
 
+handler403 = "portal.views.permission_denied"
 handler500 = "portal.views.server_error"
 
 if settings.PORTAL_BENCH:

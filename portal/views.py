@@ -1,9 +1,10 @@
 import json
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -17,6 +18,7 @@ from events.models import Event
 from .languages import ContentLanguageMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .pagecache import remember
+from .roles import ROLE_LABELS
 from .search import search
 
 
@@ -190,6 +192,22 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """handler403: a page that says, in the staff member's language, that the page is not
+    part of their role; in the admin's style under /admin/, in the site's elsewhere."""
+    if request.path.startswith(reverse("admin:index")):
+        roles = [
+            str(ROLE_LABELS.get(name, name))
+            for name in request.user.groups.values_list("name", flat=True)
+        ] if request.user.is_authenticated else []  # fmt: skip
+        context = {**admin.site.each_context(request), "roles": roles}
+        html = loader.render_to_string("admin/403.html", context, request)
+    else:
+        html = loader.render_to_string("403.html", request=request)
+    return HttpResponseForbidden(html)
 
 
 @never_cache
