@@ -236,7 +236,7 @@ class CheckedInFilter(admin.SimpleListFilter):
 
 
 class EventOverFilter(admin.SimpleListFilter):
-    title = _("event")
+    title = _("event dates")
     parameter_name = "event_over"
 
     def lookups(self, request, model_admin):
