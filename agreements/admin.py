@@ -61,10 +61,10 @@ def report_outcomes(model_admin, request, outcomes: list[services.ProgressOutcom
         messages.info(request, shown)
     unchanged = [outcome for outcome in outcomes if not outcome.changed]
     for outcome in unchanged[:10]:
-        reason = " ".join(str(warning) for warning in outcome.warnings)
-        messages.warning(
-            request, f"{outcome.measure}: {reason or _('no change in status or progress.')}"
+        reason = " ".join(str(warning) for warning in outcome.warnings) or _(
+            "no change in status or progress."
         )
+        messages.warning(request, f"{outcome.measure}: {reason}")
 
 
 def changed_fields_message(outcome: services.ProgressOutcome) -> list[dict]:

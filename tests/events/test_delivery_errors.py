@@ -7,6 +7,7 @@ import ssl
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from events.delivery_errors import explain
 from events.models import OutboxEmail
@@ -110,3 +111,15 @@ def test_the_outbox_list_explains_errors_and_shows_no_next_attempt_for_sent_emai
     stuck = next(row for key, row in rows.items() if "Stuck" in key)
     assert '<td class="field-next_attempt">—</td>' in sent
     assert '<td class="field-next_attempt">—</td>' not in stuck
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ru", "Почтовый сервер отказал в соединении."),
+        ("az", "Poçt serveri bağlantıdan imtina etdi."),
+    ],
+)
+def test_the_sentences_are_translated(language, sentence):
+    with translation.override(language):
+        assert explain("ConnectionRefusedError: [Errno 111] Connection refused") == sentence

@@ -30,3 +30,17 @@ def test_a_public_page_outside_ones_role(role_client):
     assert response.status_code == 403
     html = response.content.decode()
     assert "Not for your account" in html and "navbar" in html
+
+
+def test_in_russian_for_a_russian_speaking_editor(role_client):
+    client = role_client(EDITORS)
+    response = client.get(
+        reverse("admin:events_registration_changelist"), headers={"accept-language": "ru"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="ru"' in html
+    assert "Эта страница не входит в вашу роль" in html
+    assert "Ваши роли: Редакторы." in html
+    assert "На стартовую страницу" in html
+    assert "This page is not part of your role" not in html

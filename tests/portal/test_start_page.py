@@ -169,3 +169,12 @@ def test_an_approval_in_the_admin_is_among_the_last_changes(role_client):
     )
     html = first.get(reverse("admin:index")).content.decode()
     assert "Approved Person" in html and "Changed status." in html
+
+
+def test_the_start_page_in_russian_and_azerbaijani(role_client, work):
+    client = role_client(EVENT_MANAGERS)
+    ru = client.get(reverse("admin:index"), headers={"accept-language": "ru"}).content.decode()
+    assert "Что ждёт вас сейчас" in ru and "регистрации ждут одобрения" in ru
+    assert "Caspian forum: 2 ждут одобрения" in ru
+    az = client.get(reverse("admin:index"), headers={"accept-language": "az"}).content.decode()
+    assert "İndi sizi nə gözləyir" in az and "təsdiq gözləyən qeydiyyat" in az
