@@ -189,3 +189,18 @@ def test_linked_from_the_event_list_and_form(staff_client, event):
     changelist = staff_client.get(reverse("admin:events_event_changelist")).content.decode()
     change = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
     assert url(event) in changelist and url(event) in change.content.decode()
+
+
+def test_the_page_does_not_grow_queries_with_registrations(staff_client, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url(event)).status_code == 200
+        return len(captured)
+
+    queries()  # the first request also fills caches (session, content types)
+    few = queries()
+    RegistrationFactory.create_batch(30, event=event, status=Status.PENDING)
+    assert queries() == few

@@ -178,3 +178,23 @@ def test_the_start_page_in_russian_and_azerbaijani(role_client, work):
     assert "Caspian forum: 2 ждут одобрения" in ru
     az = client.get(reverse("admin:index"), headers={"accept-language": "az"}).content.decode()
     assert "İndi sizi nə gözləyir" in az and "təsdiq gözləyən qeydiyyat" in az
+
+
+def test_the_start_page_does_not_grow_queries_with_the_work(staff_client, work):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(reverse("admin:index")).status_code == 200
+        return len(captured)
+
+    queries()  # the first request also fills caches (session, content types)
+    few = queries()
+    now = timezone.now()
+    for index in range(8):
+        event = EventFactory(starts_at=now + DAY)
+        RegistrationFactory(event=event, status=Registration.Status.PENDING)
+        NewsArticleFactory(publish_at=now + (index + 1) * DAY)
+        MeasureFactory(due_on=timezone.localdate() - DAY)
+    assert queries() == few
