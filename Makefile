@@ -1,4 +1,5 @@
-# Business Centre Portal. `make run` serves the demo site; `make test` runs the whole suite.
+# Business Centre Portal. `make run` serves the demo site (with the task worker that sends
+# its emails); `make test` runs the whole suite.
 # Needs only Python >= 3.12 and make; everything else is installed into .venv.
 
 PORT ?= 8000
@@ -31,8 +32,8 @@ run: install
 	$(PY) manage.py setup_roles
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_admin --port $(PORT)
-	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ with the task worker (Ctrl+C stops both)"
+	$(PY) manage.py run_with_worker 127.0.0.1:$(PORT)
 
 # Production mode: gunicorn on 127.0.0.1:$(PORT), meant to sit behind a reverse proxy
 # (README, "Deploying"). Debug is forced off; DJANGO_SECRET_KEY must be set.

@@ -19,9 +19,9 @@ from portal.text import short_moment
 
 from . import dashboard, services
 from .delivery_errors import explain_email as explain
-from .emails import retry_outbox_emails
 from .forms import EventAdminForm
 from .models import Event, OutboxEmail, PersonalDataExport, Registration
+from .outbox import retry_outbox_emails
 from .workspace import STATUS_CHANGED, workspace_view
 
 Status = Registration.Status
@@ -495,12 +495,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        sent, waiting = retry_outbox_emails(emails=queryset)
+        count = retry_outbox_emails(emails=queryset)
         self.message_user(
             request,
-            ngettext("%d email sent.", "%d emails sent.", sent) % sent
-            + " "
-            + ngettext("%d still waits.", "%d still wait.", waiting) % waiting,
+            ngettext(
+                "%d email is queued: the worker sends it in a moment.",
+                "%d emails are queued: the worker sends them in a moment.",
+                count,
+            )
+            % count,
             messages.INFO,
         )
 

@@ -20,7 +20,8 @@ def _plain_text(markdown_text: str) -> str:
     return strip_tags(str(render_markdown(markdown_text))).strip()
 
 
-def event_component(event: Event, *, base_url: str) -> icalendar.Event:
+def event_component(event: Event, *, base_url: str, cancelled: bool = False) -> icalendar.Event:
+    """The event as a VEVENT; ``cancelled`` marks it cancelled (for one registrant's copy)."""
     vevent = icalendar.Event()
     # The UID names the site, not the address a file was fetched from, so that the copy in
     # the email and the downloaded copy update one calendar entry.
@@ -40,11 +41,14 @@ def event_component(event: Event, *, base_url: str) -> icalendar.Event:
         description = f"{description}\n\n{event.online_url}".strip()
     vevent.add("description", f"{description}\n\n{url}".strip())
     vevent.add("sequence", event.sequence)
-    vevent.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+    cancelled = cancelled or event.status == Event.Status.CANCELLED
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return vevent
 
 
-def build_calendar(events: Iterable[Event], *, base_url: str | None = None) -> bytes:
+def build_calendar(
+    events: Iterable[Event], *, base_url: str | None = None, cancelled: bool = False
+) -> bytes:
     base_url = base_url or settings.PORTAL_BASE_URL
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -52,7 +56,7 @@ def build_calendar(events: Iterable[Event], *, base_url: str | None = None) -> b
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     for event in events:
-        calendar.add_component(event_component(event, base_url=base_url))
+        calendar.add_component(event_component(event, base_url=base_url, cancelled=cancelled))
     # As calendar.add_missing_timezones(), with each zone's VTIMEZONE built once per process:
     # building one walks decades of UTC offsets (about 50 ms, half of a registration's time,
     # since every confirmation email carries a calendar file).

@@ -456,7 +456,8 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """An email written in the same transaction as the change it reports, sent after commit."""
+    """An email written in the same transaction as the change it reports; the task worker
+    sends it after commit (events.outbox)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

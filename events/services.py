@@ -75,8 +75,11 @@ def register_attendee(
     waiting list), or pending when the event needs approval.
 
     Refused (RegistrationError) without consent, outside the registration window, for a
-    cancelled or unpublished event, and when full without a waiting list. Registering
-    again with the same email (any letter case) returns the existing active registration.
+    cancelled or unpublished event, and when full without a waiting list. Registering again
+    with the address of an active registration (any letter case) changes nothing and emails
+    that registration's link to the address (``created`` is False). Nothing in the outcome
+    that a visitor is shown may depend on it: whether an address is registered is not told
+    on screen, only to the address itself.
     """
     return _register(
         event=event,
@@ -102,12 +105,14 @@ def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(event, lock=lock)
-        existing = _find_active(event, email)
-        if existing is not None:
-            return RegistrationResult(existing, created=False)
+        # Refusals first, the same for every address, so that they tell nobody who is in.
         state = event.registration_state(now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
+        existing = _find_active(event, email)
+        if existing is not None:
+            queue_registration_email(existing, "link")
+            return RegistrationResult(existing, created=False)
         if event.approval_required:
             status = Status.PENDING
         elif state == State.WAITING_LIST:
@@ -129,7 +134,8 @@ def _register(*, event: Event, email: str, consent: bool, now, lock: bool, pause
                     **fields,
                 )
         except IntegrityError:
-            # The constraint caught a simultaneous duplicate: show the one that won.
+            # The constraint caught a simultaneous duplicate (a double click): the one that
+            # won is emailing the address already.
             existing = _find_active(event, email)
             if existing is None:
                 raise

@@ -29,7 +29,9 @@ from .ics import build_calendar
 from .models import Event, Registration
 from .ratelimit import allow_submission
 
-SESSION_KEY = "events:last-registration"
+# The event this browser last registered for, so that the "check your email" page is shown
+# only after the form.
+SESSION_KEY = "events:registered-for"
 RATE_LIMITED = _(
     "You have sent many forms in a short time. Please wait a few minutes and try again."
 )
@@ -165,7 +167,7 @@ class RegisterView(EventMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            result = services.register_attendee(
+            services.register_attendee(
                 event=self.get_event(),
                 full_name=data["full_name"],
                 email=data["email"],
@@ -178,33 +180,28 @@ class RegisterView(EventMixin, FormView):
         except services.RegistrationError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        self.request.session[SESSION_KEY] = {
-            "registration": result.registration.pk,
-            "created": result.created,
-        }
+        # The same answer whether the address was new or already registered: only the email
+        # to that address tells its owner which it was (services.register_attendee).
+        self.request.session[SESSION_KEY] = self.get_event().pk
         return redirect("events:registered", slug=self.get_event().slug)
 
 
 @method_decorator(never_cache, name="dispatch")
 class RegisteredView(EventMixin, TemplateView):
-    """The confirmation page after the form; the registration comes from the session."""
+    """The "check your email" page after the form. It shows nothing about any registration,
+    so it is the same for a new address and for one that was already registered."""
 
     template_name = "events/registered.html"
 
     def get(self, request, *args, **kwargs):
-        stored = request.session.get(SESSION_KEY) or {}
         event = self.get_event()
-        self.registration = Registration.objects.filter(
-            pk=stored.get("registration"), event=event
-        ).first()
-        if self.registration is None:
+        if request.session.get(SESSION_KEY) != event.pk:
             return redirect(event)
-        self.created = stored.get("created", True)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(event=self.event, registration=self.registration, created=self.created)
+        context["event"] = self.event
         return context
 
 

@@ -11,7 +11,7 @@ import re
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .demo import founding_article_text
+from .demo import founding_article_texts
 from .models import NewsArticle, Sector
 
 BATCH = 2000
@@ -23,7 +23,8 @@ TOPICS = [
 
 
 def sentences() -> list[str]:
-    lead, body = founding_article_text()
+    texts = founding_article_texts()
+    lead, body = texts["lead"]["en"], texts["body"]["en"]
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", f"{lead} {body}") if len(s) > 30]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "simple_history",
+    "django_tasks_db",
     "portal",
     "agreements",
     "events",
@@ -247,6 +248,16 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_list("DJANGO_ADMINS")  # addresses; (name, address) pairs are deprecated
+
+# Background work (emails above all) goes through Django's Tasks framework. The database
+# backend keeps the queue in the portal's own database, so that several app servers share it;
+# `manage.py run_worker` runs the tasks (README, "Deploying").
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Security (the production defaults; debug relaxes only what runserver needs).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,13 @@
+import datetime
+import io
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +29,8 @@ def _clear_cache():
 
 @pytest.fixture(scope="session")
 def production_server(tmp_path_factory):
-    """One `make serve` (gunicorn, production settings, demo content) for the whole run."""
+    """One `make serve` (gunicorn, production settings, demo content) and one task worker
+    for the whole run."""
     from tests import production_server
 
     yield from production_server.start(tmp_path_factory.mktemp("production-var"))
@@ -59,3 +65,51 @@ def role_client(django_user_model):
         return client
 
     return login
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks, monkeypatch):
+    """The task worker, in this process, on the real database backend: ``run_worker()`` runs
+    `manage.py run_worker --batch` (a sweep of the outbox, then every task that is due) until
+    nothing more is due, and returns how many tasks it ran."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker's Ctrl+C handling would replace pytest's own.
+    monkeypatch.setattr(db_worker.Worker, "configure_signals", lambda worker: None)
+    if connection.in_atomic_block:
+        # Between tasks the worker closes connections that are inside a transaction, which
+        # would end the transaction that this test runs in.
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        ran = 0
+        while True:
+            before = DBTaskResult.objects.finished().count()
+            # In a test that runs in one transaction, what the tasks enqueue "after commit"
+            # is enqueued when this block ends; then the worker goes round again.
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                call_command(
+                    "run_worker", "--batch", "--no-startup-delay", "--no-reload",
+                    stdout=io.StringIO(),
+                )  # fmt: skip
+            ran += DBTaskResult.objects.finished().count() - before
+            if not callbacks:
+                return ran
+
+    return run
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Moves the clock on: after ``later(minutes=2)``, timezone.now() is two minutes ahead
+    (for the worker's run_after and the outbox's back-off alike)."""
+    real_now = timezone.now
+    offset = datetime.timedelta()
+
+    def move(**delta) -> None:
+        nonlocal offset
+        offset += datetime.timedelta(**delta)
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+    return move

@@ -57,7 +57,8 @@ class ProductionServer:
 
 
 def start(var: Path):
-    """Start `make serve` on a free port with the demo content; a generator for a fixture."""
+    """Start `make serve` on a free port with the demo content, and a task worker; a generator
+    for a fixture."""
     port = free_port()
     env = clean_env(
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -66,6 +67,7 @@ def start(var: Path):
         DJANGO_BEHIND_PROXY="1",
     )
     server = ProductionServer(port=port, var=var, env=env)
+    worker = None
     with server.log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 - make, from PATH, on our own Makefile
             ["make", "serve"],  # noqa: S607
@@ -83,7 +85,17 @@ def start(var: Path):
             except OSError:
                 time.sleep(0.5)
         server.manage("load_demo")
+        # The task worker beside it, as in production: it delivers the emails to var/mail/.
+        with (var / "worker.log").open("w") as output:
+            worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+                [str(PYTHON), "manage.py", "run_worker", "--interval", "0.2"],
+                cwd=BASE_DIR, env={**env, "DJANGO_DEBUG": "0"}, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
         yield server
     finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

@@ -2,16 +2,21 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 
 from events import services
-from events.models import Registration
+from events.demo import FORUM_SLUG
+from events.models import Event, OutboxEmail, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
-    live_server, page, screenshot
+    live_server, page, screenshot, run_worker
 ):
     event = EventFactory(title="Caspian trade forum", capacity=2)
     RegistrationFactory(event=event)
@@ -38,7 +43,7 @@ def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
     page.get_by_role("button", name="Register").click()
     page.wait_for_url(f"**/en/events/{event.slug}/register/done/")
     assert page.locator("h1").inner_text() == "Thank you for registering"
-    assert "Your seat is confirmed." in page.locator("main").inner_text()
+    assert "Please check your email." in page.locator("main").inner_text()
 
     # Someone else registers after the last seat went: they wait.
     waiting = services.register_attendee(
@@ -46,6 +51,7 @@ def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
     ).registration
     assert waiting.status == Registration.Status.WAITING
 
+    run_worker()
     [confirmation] = [m for m in mail.outbox if m.to == ["aysel@example.org"]]
     path = re.search(r"/en/registrations/[\w-]+/", confirmation.body).group(0)
     page.goto(live_server.url + path)
@@ -56,6 +62,7 @@ def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
+    run_worker()
     promoted = [m for m in mail.outbox if m.to == ["next@example.org"]]
     assert promoted[-1].subject.startswith("A seat is now yours")
 
@@ -83,3 +90,65 @@ def test_staff_checks_people_in_on_a_phone(live_server, page, screenshot, django
     page.get_by_role("button", name="Undo Leyla Aliyeva").click()
     page.get_by_role("button", name="Check in Leyla Aliyeva").wait_for()
     assert Registration.objects.filter(checked_in_at__isnull=False).count() == 0
+
+
+def test_visitor_switches_an_event_to_azerbaijani_registers_and_gets_the_email_in_azerbaijani(
+    live_server, page, screenshot
+):
+    call_command("load_demo", verbosity=0)
+    event = Event.objects.get(slug=FORUM_SLUG)
+    # What an Azerbaijani reader sees, from the translations themselves (not copied here).
+    with translation.override("az"):
+        az = {
+            "title": event.title,
+            "venue": event.venue_name,
+            "register": gettext("Register"),
+            "full_name": capfirst(gettext("full name")),
+            "email": capfirst(gettext("email")),
+            "organisation": capfirst(gettext("organisation")),
+            "position": capfirst(pgettext("job title", "position")),
+            "consent": gettext("I agree to the processing of my personal data for this event."),
+            "thanks": gettext("Thank you for registering"),
+            "confirmed": gettext("Your seat is confirmed."),
+            "subject": gettext("Your registration is confirmed: %(event)s")
+            % {"event": event.title},
+            "dear": gettext("Dear %(name)s,") % {"name": "Həsən Əliyev"},
+        }
+    assert az["register"] != "Register" and az["thanks"] != "Thank you for registering"
+
+    page.goto(f"{live_server.url}/en/events/{FORUM_SLUG}/")
+    assert page.locator("h1").inner_text() == "Demo: Caspian trade and logistics forum"
+    page.locator(".language-switcher").get_by_role("link", name="AZ").click()
+    page.wait_for_url(f"**/az/events/{FORUM_SLUG}/")
+    assert page.locator("html").get_attribute("lang") == "az"
+    assert page.locator("h1").inner_text() == az["title"]
+    assert az["venue"] in page.locator("main").inner_text()
+    screenshot("event-az")
+    screenshot("event-az", phone=True)
+
+    page.locator(".registration-box").get_by_role("link", name=az["register"]).click()
+    page.wait_for_url(f"**/az/events/{FORUM_SLUG}/register/")
+    page.get_by_label(az["full_name"]).fill("Həsən Əliyev")
+    page.get_by_label(az["email"]).fill("hasan.aliyev@example.org")
+    page.get_by_label(az["organisation"]).fill("Xəzər Logistika MMC")
+    page.get_by_label(az["position"]).fill("İxrac meneceri")
+    page.get_by_label(az["consent"]).check()
+    screenshot("register-az", phone=True)
+    page.get_by_role("button", name=az["register"]).click()
+    page.wait_for_url(f"**/az/events/{FORUM_SLUG}/register/done/")
+    assert page.locator("h1").inner_text() == az["thanks"]
+    assert az["confirmed"] in page.locator("main").inner_text()
+    assert az["title"] in page.locator("main").inner_text()
+    screenshot("registered-az")
+    screenshot("registered-az", phone=True)
+
+    registration = Registration.objects.get(email="hasan.aliyev@example.org")
+    assert (registration.language, registration.full_name) == ("az", "Həsən Əliyev")
+    email = OutboxEmail.objects.get(registration=registration)
+    assert email.language == "az" and email.subject == az["subject"]
+    assert az["dear"] in email.body and az["title"] in email.body and az["venue"] in email.body
+    assert "Dear" not in email.body and "Your registration" not in email.subject
+    link = re.search(r"https?://[^/]+(/az/registrations/[\w-]+/)", email.body).group(1)
+    page.goto(live_server.url + link)
+    assert page.locator("html").get_attribute("lang") == "az"
+    assert az["confirmed"] in page.locator("main").inner_text()

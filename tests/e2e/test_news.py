@@ -25,10 +25,15 @@ def test_visitor_reads_the_founding_article_and_switches_to_russian(live_server,
 
     page.locator(".language-switcher").get_by_role("link", name="RU").click()
     page.wait_for_url(f"**/ru/news/{FOUNDING_ARTICLE_SLUG}/")
-    # The page follows the article's language; the interface around it stays Russian.
-    shown = page.locator("article").get_attribute("lang") or "ru"
-    assert page.locator("html").get_attribute("lang") == shown
+    # The article is written in Russian too: the whole page is Russian, nothing is marked
+    # as another language and no fallback note is shown.
+    assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("main").get_attribute("lang") == "ru"
+    assert page.locator("article").get_attribute("lang") is None
+    assert page.locator("article h1").inner_text().startswith("Азербайджан и Астраханская область")
+    assert "Микаил Джаббаров" in page.locator("article").inner_text()
+    assert page.locator(".fallback-note").count() == 0
+    screenshot("article-ru", phone=True)
     assert page.get_by_role("link", name="Новости", exact=True).first.is_visible()
 
 

@@ -15,16 +15,23 @@ from tests.factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_send_event_reminders_sends_each_reminder_once(capsys):
+def test_send_event_reminders_sends_each_reminder_once(
+    capsys, django_capture_on_commit_callbacks, run_worker
+):
     soon = EventFactory(starts_at=timezone.now() + datetime.timedelta(hours=23))
     RegistrationFactory(event=soon, email="soon@example.org", language="ru")
     RegistrationFactory(event=EventFactory(starts_at=timezone.now() + datetime.timedelta(days=2)))
-    call_command("send_event_reminders")
-    assert "Queued 1 reminder(s); sent 1" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders")
+    assert "Queued 1 reminder(s); the worker sends them." in capsys.readouterr().out
+    assert mail.outbox == []
+    assert run_worker() == 1
     [message] = mail.outbox
     assert message.to == ["soon@example.org"] and message.subject.startswith("Напоминание")
     assert message.attachments[0][0] == "event.ics"
-    call_command("send_event_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders")
+    assert run_worker() == 0
     assert len(mail.outbox) == 1
     assert Registration.objects.get(email="soon@example.org").reminder_sent_at is not None
 

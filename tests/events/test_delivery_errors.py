@@ -123,3 +123,24 @@ def test_the_outbox_list_explains_errors_and_shows_no_next_attempt_for_sent_emai
 def test_the_sentences_are_translated(language, sentence):
     with translation.override(language):
         assert explain("ConnectionRefusedError: [Errno 111] Connection refused") == sentence
+
+
+@pytest.mark.django_db
+def test_a_real_refusal_through_the_worker_reads_plainly(
+    django_capture_on_commit_callbacks, smtp_server, run_worker, staff_client
+):
+    from events import services
+    from tests.factories import EventFactory
+
+    smtp_server.failing = True  # answers 451 to every message
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_attendee(
+            event=EventFactory(), full_name="A", email="a@example.org", consent=True
+        )
+    run_worker()
+    email = OutboxEmail.objects.get()
+    assert email.last_error.startswith("SMTPDataError: (451")  # as the worker stores it
+    sentence = "The mail server is busy and asked to try again later."
+    assert explain(email.last_error) == sentence
+    html = staff_client.get(reverse("admin:events_outboxemail_changelist")).content.decode()
+    assert sentence in html

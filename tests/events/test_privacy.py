@@ -87,7 +87,7 @@ def test_the_privacy_page_shows_its_version(client, privacy_page):
 
 
 def test_erasing_frees_the_seat_and_removes_the_personal_data_everywhere(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory(capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,9 +103,11 @@ def test_erasing_frees_the_seat_and_removes_the_personal_data_everywhere(
         action_flag=CHANGE,
         user_id=_any_user().pk,
     )
+    run_worker()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         promoted = services.erase_personal_data(registration=ann)
+    run_worker()
     assert promoted == [bob]
     ann.refresh_from_db()
     bob.refresh_from_db()
@@ -308,9 +310,12 @@ def test_pages_with_personal_data_are_never_stored(client, staff_client):
 INJECTED_NAME = "Ann Example\r\nBcc: evil@example.org"
 
 
-def test_a_name_with_a_bcc_line_injects_no_email_header(django_capture_on_commit_callbacks):
+def test_a_name_with_a_bcc_line_injects_no_email_header(
+    django_capture_on_commit_callbacks, run_worker
+):
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(EventFactory(), full_name=INJECTED_NAME)
+    run_worker()
     [sent] = mail.outbox
     assert sent.recipients() == ["ann@example.org"]
     assert sent.bcc == []

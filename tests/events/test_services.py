@@ -1,12 +1,9 @@
 import datetime
-import socket
 
 import icalendar
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from events import services
@@ -73,15 +70,17 @@ def test_full_without_waiting_list_is_refused():
 
 
 def test_approval_required_gives_pending_and_approval_confirms_with_email(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory(capacity=5, approval_required=True)
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(event).registration
+    run_worker()
     assert registration.status == Status.PENDING
     assert "We received your registration" in mail.outbox[-1].subject
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_registration(registration=registration)
+    run_worker()
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
     assert "confirmed" in mail.outbox[-1].subject
@@ -96,11 +95,12 @@ def test_approval_when_full_puts_the_person_on_the_waiting_list():
     assert registration.status == Status.WAITING
 
 
-def test_decline_emails_the_registrant(django_capture_on_commit_callbacks):
+def test_decline_emails_the_registrant(django_capture_on_commit_callbacks, run_worker):
     event = EventFactory(approval_required=True)
     registration = register(event).registration
     with django_capture_on_commit_callbacks(execute=True):
         services.decline_registration(registration=registration)
+    run_worker()
     registration.refresh_from_db()
     assert registration.status == Status.DECLINED
     assert "not accepted" in mail.outbox[-1].subject
@@ -153,13 +153,26 @@ def test_registration_closes_at_the_start_by_default():
 # ---- duplicates ------------------------------------------------------------------------
 
 
-def test_same_email_in_other_letter_case_returns_the_existing_registration():
+def test_same_email_in_other_letter_case_returns_the_existing_registration_and_emails_its_link():
     event = EventFactory(capacity=1)
     first = register(event, "Ann@Example.org").registration
     again = register(event, "  ann@EXAMPLE.ORG ")
     assert not again.created
     assert again.registration == first
     assert event.registrations.count() == 1
+    link = OutboxEmail.objects.latest("pk")
+    assert link.registration == first and link.to == "Ann@Example.org"
+    assert link.subject.startswith("Your registration:") and first.token in link.body
+    assert OutboxEmail.objects.count() == 2  # the confirmation, then the link
+
+
+def test_a_full_event_refuses_a_registered_address_as_it_refuses_a_new_one():
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    register(event, "holder@example.org")
+    for address in ("holder@example.org", "new@example.org"):
+        with pytest.raises(services.RegistrationError, match="fully booked"):
+            register(event, address)
+    assert OutboxEmail.objects.count() == 1  # only the holder's confirmation
 
 
 def test_waiting_person_registering_again_sees_waiting_status():
@@ -189,7 +202,9 @@ def test_after_cancelling_the_person_can_register_again():
 # ---- cancellation and promotion -----------------------------------------------------
 
 
-def test_cancel_frees_the_seat_for_the_first_person_waiting(django_capture_on_commit_callbacks):
+def test_cancel_frees_the_seat_for_the_first_person_waiting(
+    django_capture_on_commit_callbacks, run_worker
+):
     event = EventFactory(capacity=1)
     holder = register(event, "holder@example.org").registration
     first_waiting = register(event, "first@example.org", language="ru").registration
@@ -197,6 +212,7 @@ def test_cancel_frees_the_seat_for_the_first_person_waiting(django_capture_on_co
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         promoted = services.cancel_registration(registration=holder)
+    run_worker()
     assert promoted == [first_waiting]
     statuses = dict(event.registrations.values_list("email", "status"))
     assert statuses == {
@@ -242,11 +258,12 @@ def test_staff_confirm_from_waiting_list_needs_a_free_seat():
 
 
 def test_confirmation_email_in_the_registrants_language_with_ics(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, run_worker
 ):
     event = EventFactory(title="Trade forum", title_ru="Торговый форум", capacity=3)
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(event, "ivan@example.org", full_name="Иван", language="ru")
+    run_worker()
     registration = registration.registration
     message = mail.outbox[-1]
     assert message.to == ["ivan@example.org"]
@@ -266,12 +283,13 @@ def test_confirmation_email_in_the_registrants_language_with_ics(
 
 
 def test_calendar_entry_in_the_email_and_the_download_is_the_same_entry(
-    client, django_capture_on_commit_callbacks, settings
+    client, django_capture_on_commit_callbacks, settings, run_worker
 ):
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8642"
     event = EventFactory(capacity=3)
     with django_capture_on_commit_callbacks(execute=True):
         register(event, "uid@example.org")
+    run_worker()
     [emailed] = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1]).walk("VEVENT")
     response = client.get(f"/en/events/{event.slug}/calendar.ics")  # fetched via "testserver"
     [downloaded] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
@@ -279,64 +297,32 @@ def test_calendar_entry_in_the_email_and_the_download_is_the_same_entry(
     assert "http://127.0.0.1:8642/en/registrations/" in mail.outbox[-1].body
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when the block ends
-
-
-def test_failing_mail_server_keeps_the_registration_and_retries_the_email(
-    django_capture_on_commit_callbacks,
-):
-    event = EventFactory()
-    broken_smtp = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "timeout": 2},
-        }
-    }
-    with override_settings(MAILERS=broken_smtp), django_capture_on_commit_callbacks(execute=True):
-        registration = register(event).registration
-    assert Registration.objects.filter(pk=registration.pk, status=Status.CONFIRMED).exists()
-    email = OutboxEmail.objects.get()
-    assert email.status == OutboxEmail.Status.QUEUED
-    assert email.attempts == 1
-    assert "ConnectionRefused" in email.last_error
-    assert email.next_attempt_at > timezone.now()
-    assert mail.outbox == []
-
-    call_command("send_outbox")  # not due yet
-    assert mail.outbox == []
-    OutboxEmail.objects.update(next_attempt_at=timezone.now())
-    call_command("send_outbox")
-    email.refresh_from_db()
-    assert email.status == OutboxEmail.Status.SENT and email.attempts == 2
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ann@example.org"]
-    call_command("send_outbox")
-    assert len(mail.outbox) == 1  # never twice
-
-
-def test_the_outbox_gives_up_after_many_attempts():
-    from events import emails
+@pytest.mark.parametrize(
+    "kind, calendar_status",
+    [
+        ("confirmed", "CONFIRMED"),
+        ("promoted", "CONFIRMED"),
+        ("reminder", "CONFIRMED"),
+        ("event_changed", "CONFIRMED"),
+        ("cancelled", "CANCELLED"),  # takes the entry out of the registrant's calendar
+        ("waiting", None),
+        ("pending", None),
+        ("declined", None),
+        ("link", None),
+    ],
+)
+def test_only_people_with_a_seat_or_losing_one_get_a_calendar_file(kind, calendar_status):
+    from events.emails import queue_registration_email
 
     registration = RegistrationFactory()
-    email = emails.queue_registration_email(registration, "confirmed")
-    OutboxEmail.objects.filter(pk=email.pk).update(attempts=emails.MAX_ATTEMPTS - 1)
-    broken = {"default": {"BACKEND": "tests.events.test_services.BrokenBackend"}}
-    with override_settings(MAILERS=broken):
-        assert emails.deliver_outbox_email(email.pk) is False
-    email.refresh_from_db()
-    assert email.status == OutboxEmail.Status.FAILED
-    assert emails.backoff(1) == datetime.timedelta(minutes=1)
-    assert emails.backoff(30) == emails.MAX_BACKOFF
-
-
-class BrokenBackend:
-    def __init__(self, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise OSError("mail server is down")
+    email = queue_registration_email(registration, kind)
+    if calendar_status is None:
+        assert email.attachments == []
+        return
+    [attachment] = email.attachments
+    assert attachment["filename"] == "event.ics"
+    [vevent] = icalendar.Calendar.from_ical(attachment["content"]).walk("VEVENT")
+    assert str(vevent["STATUS"]) == calendar_status
 
 
 # ---- staff changes ---------------------------------------------------------------------

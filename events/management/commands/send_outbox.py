@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from events.emails import deliver_due_emails
+from events.outbox import deliver_due_emails
 
 
 class Command(BaseCommand):
     help = (
-        "Send the queued emails whose time has come (for cron, e.g. every minute). "
-        "Failures stay queued and are retried later with a growing delay."
+        "Send the queued emails whose time has come, in this process. The task worker "
+        "(run_worker) does this by itself; this is a one-off, e.g. to empty the outbox while "
+        "no worker runs. Failures stay queued and are retried by the worker with a growing delay."
     )
 
     def add_arguments(self, parser):

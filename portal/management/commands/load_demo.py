@@ -7,8 +7,9 @@ from django.db import transaction
 
 class Command(BaseCommand):
     help = (
-        "Load the demo content (sectors, key figures, pages, the founding article and each "
-        "app's demo data). Idempotent: existing rows are left untouched."
+        "Load the demo content in English, Russian and Azerbaijani (sectors, key figures, "
+        "pages, the founding article and each app's demo data). Idempotent: existing rows "
+        "keep what staff wrote and only gain the translations they lack (see portal.demo)."
     )
 
     def handle(self, *args, **options):
