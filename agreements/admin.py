@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
 from portal.languages import active_language, column, columns
+from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import (
     MultilingualAdmin,
     MultilingualStackedInline,
@@ -78,7 +79,7 @@ def changed_fields_message(outcome: services.ProgressOutcome) -> list[dict]:
 
 
 @admin.register(Party)
-class PartyAdmin(MultilingualAdmin):
+class PartyAdmin(SkeletonSearchMixin, MultilingualAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "country", "slug"]
@@ -120,7 +121,13 @@ class MeasureInline(MultilingualTabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    SkeletonSearchMixin,
+    CheckboxesMixin,
+    MarkdownPreviewMixin,
+    MultilingualAdmin,
+    SimpleHistoryAdmin,
+):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "reference_number", "summary", "slug"]
@@ -240,7 +247,9 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Measure)
-class MeasureAdmin(MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(
+    SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin
+):
     list_display = [
         "number", "title", "short_agreement", "sector", "state", "due", "record_link",
     ]  # fmt: skip

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self):
+        from portal import search
+
+        from .search import AgreementKind, MeasureKind
+
+        search.register(AgreementKind())
+        search.register(MeasureKind())

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
+from portal.languages import columns
+from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin
 from portal.text import short_moment
 
@@ -51,7 +53,13 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class EventAdmin(
+    SkeletonSearchMixin,
+    CheckboxesMixin,
+    MarkdownPreviewMixin,
+    MultilingualAdmin,
+    SimpleHistoryAdmin,
+):
     form = EventAdminForm
     list_display = [
         "title",
@@ -252,7 +260,7 @@ class EventOverFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(SkeletonSearchMixin, SimpleHistoryAdmin):
     # Status and check-in first: at 1366 px (and on a phone) they stay in view.
     list_display = [
         "status_badge",
@@ -454,7 +462,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "next_attempt", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
@@ -509,12 +517,12 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(admin.ModelAdmin):
+class PersonalDataExportAdmin(SkeletonSearchMixin, admin.ModelAdmin):
     """The log of personal data exports: superusers only, and nobody can change it."""
 
     list_display = ["exported_at", "username", "what", "event_list", "row_count"]
     list_filter = ["what", "exported_at"]
-    search_fields = ["username", "events__title"]
+    search_fields = ["username", *columns("events__title")]
     date_hierarchy = "exported_at"
     fields = ["exported_at", "username", "user", "what", "event_list", "row_count"]
     readonly_fields = fields

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel, active_language, column
+from portal.lookup import matching
 from portal.models import NewsArticle, Sector
 from portal.text import FORMATTING_HELP
 
@@ -326,6 +327,12 @@ class Event(MultilingualModel, models.Model):
 
 
 class RegistrationQuerySet(models.QuerySet):
+    def matching(self, text: str) -> "RegistrationQuerySet":
+        """Every word of ``text`` is in the name, email or organisation, ignoring case, script
+        and the usual transliterations ("петров", "PETROV" and "Petrov" find "Петров"; see
+        portal.lookup). No words: all of them."""
+        return self.filter(matching(text, ["full_name", "email", "organisation"]))
+
     def active(self) -> "RegistrationQuerySet":
         """Registrations that hold a seat or a place in a queue."""
         return self.filter(status__in=Registration.ACTIVE_STATUSES)

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -312,15 +311,11 @@ class CheckInView(CheckInPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         event = get_object_or_404(Event.objects.with_seat_counts(), slug=self.kwargs["slug"])
         query = self.request.GET.get("q", "").strip()[:100]
-        people = event.registrations.filter(status=Registration.Status.CONFIRMED).order_by(
-            "full_name", "pk"
+        people = (
+            event.registrations.filter(status=Registration.Status.CONFIRMED)
+            .matching(query)
+            .order_by("full_name", "pk")
         )
-        if query:
-            people = people.filter(
-                Q(full_name__icontains=query)
-                | Q(email__icontains=query)
-                | Q(organisation__icontains=query)
-            )
         context.update(
             event=event,
             query=query,

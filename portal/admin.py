@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from . import dashboard, services
 from .backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
 from .forms import NewsArticleAdminForm
+from .lookup import SkeletonSearchMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .multilingual_admin import MultilingualAdmin
 from .text import short_moment
@@ -14,7 +15,7 @@ register_attention(dashboard.news_attention)
 
 
 @admin.register(Sector)
-class SectorAdmin(MultilingualAdmin):
+class SectorAdmin(SkeletonSearchMixin, MultilingualAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -30,7 +31,7 @@ class KeyFigureAdmin(MultilingualAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownPreviewMixin, MultilingualAdmin):
+class PageAdmin(SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin):
     markdown_fields = ("body",)
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body", "slug"]
@@ -72,7 +73,9 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin):
+class NewsArticleAdmin(
+    SkeletonSearchMixin, CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin
+):
     form = NewsArticleAdminForm
     list_display = ["title", "publication", "sector_list", "is_featured"]
     list_filter = [PublicationFilter, "is_featured", "sectors", "publish_at"]

@@ -10,19 +10,24 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from PIL import Image
 
+        from . import lookup, search
         from .models import SiteProfile, forget_site_profile
+        from .news_search import NewsKind
         from .pagecache import connect_content_signals
-        from .search import register_sqlite_functions
         from .uploads import MAX_IMAGE_PIXELS
 
         connect_content_signals()
         for signal in (post_save, post_delete):
             signal.connect(forget_site_profile, sender=SiteProfile, dispatch_uid="site-profile")
-        # The SQLite search fallback folds case in Python (SQLite's LIKE only folds ASCII).
-        connection_created.connect(register_sqlite_functions, dispatch_uid="portal-sqlite-fold")
+        # SQLite's LIKE folds only ASCII: look-ups compare skeletons made in Python.
+        connection_created.connect(
+            lookup.register_sqlite_functions, dispatch_uid="portal-sqlite-skeleton"
+        )
+        search.register(NewsKind())
+        post_migrate.connect(search.fill_empty_index, sender=self, dispatch_uid="search-fill")
 
         # Pillow refuses decompression bombs (at twice this size) wherever it opens images.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

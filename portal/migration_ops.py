@@ -1,6 +1,6 @@
 """Migration operations of our own."""
 
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddIndex, RunSQL
 from django.db.migrations.operations.base import Operation
 
 
@@ -50,3 +50,27 @@ class AddPostgresIndex(AddIndex):
 
     def reduce(self, operation, app_label):
         return Operation.reduce(self, operation, app_label)
+
+
+class RunSQLOn(RunSQL):
+    """RunSQL on one database vendor only ("postgresql", "sqlite"), for what only that
+    database has: PostgreSQL functions, SQLite virtual tables."""
+
+    def __init__(self, vendor: str, sql, reverse_sql=None, **kwargs):
+        self.vendor = vendor
+        super().__init__(sql, reverse_sql, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, [self.vendor, *args], kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Raw SQL on {self.vendor}"

@@ -3,6 +3,7 @@
 import uuid
 from pathlib import PurePath
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -263,3 +264,37 @@ class NewsArticle(MultilingualModel, models.Model):
 class Translated:
     """The hand-made translation mixin of the first migrations, which name it among the
     models' bases. It does nothing now: see portal.languages.MultilingualModel."""
+
+
+class SearchEntry(models.Model):
+    """One public item in the site search's index, kept up to date by portal.search.
+
+    What a hit shows is stored here per language (``shown``: title, summary and context in each
+    written language; ``urls``: the item's address in every language), so results need no
+    query per kind. The words are indexed per language: on PostgreSQL in the tsvector columns
+    below (GIN-indexed, filled with to_tsvector by portal.search.backends); on SQLite in the
+    FTS5 table ``portal_searchtext`` (rowid = this id; created by migration 0008, emptied by a
+    trigger when an entry is deleted), where the ``document_*`` columns stay empty.
+    """
+
+    kind = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    public_from = models.DateTimeField(
+        null=True, help_text="Found only from this time on (scheduled news); empty: always."
+    )
+    date = models.DateField(null=True)
+    shown = models.JSONField(default=dict)
+    urls = models.JSONField(default=dict)
+    document_en = SearchVectorField(null=True)
+    document_ru = SearchVectorField(null=True)
+    document_az = SearchVectorField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="portal_search_entry_once")
+        ]
+        verbose_name = "search entry"
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

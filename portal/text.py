@@ -2,10 +2,12 @@
 
 import datetime
 import functools
+import html
 
 import markdown
 import nh3
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +52,8 @@ def short_moment(moment: datetime.datetime) -> str:
     local = timezone.localtime(moment)
     same_year = local.year == timezone.localdate().year
     return formats.date_format(local, "j M, H:i" if same_year else "j M Y, H:i")
+
+
+def plain_text(text: str) -> str:
+    """Markdown as the plain text a reader sees (for search snippets)."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())

@@ -109,10 +109,8 @@ def test_visitor_switches_an_event_to_azerbaijani_registers_and_gets_the_email_i
             "position": capfirst(pgettext("job title", "position")),
             "consent": gettext("I agree to the processing of my personal data for this event."),
             "thanks": gettext("Thank you for registering"),
-            "confirmed": gettext("Your seat is confirmed."),
-            # The done page tells everyone to check their email (it never says whether the
-            # address was registered already); the registrant's page says the seat is theirs.
             "check_email": gettext("Please check your email."),
+            "confirmed": gettext("Your seat is confirmed."),
             "subject": gettext("Your registration is confirmed: %(event)s")
             % {"event": event.title},
             "dear": gettext("Dear %(name)s,") % {"name": "Həsən Əliyev"},
@@ -140,6 +138,8 @@ def test_visitor_switches_an_event_to_azerbaijani_registers_and_gets_the_email_i
     page.get_by_role("button", name=az["register"]).click()
     page.wait_for_url(f"**/az/events/{FORUM_SLUG}/register/done/")
     assert page.locator("h1").inner_text() == az["thanks"]
+    # The page says no more than "check your email" (it never tells whether an address was
+    # registered already); the email says the seat is confirmed.
     assert az["check_email"] in page.locator("main").inner_text()
     assert az["title"] in page.locator("main").inner_text()
     screenshot("registered-az")
@@ -154,4 +154,4 @@ def test_visitor_switches_an_event_to_azerbaijani_registers_and_gets_the_email_i
     link = re.search(r"https?://[^/]+(/az/registrations/[\w-]+/)", email.body).group(1)
     page.goto(live_server.url + link)
     assert page.locator("html").get_attribute("lang") == "az"
-    assert az["confirmed"] in page.locator("main").inner_text()
+    assert az["confirmed"] in page.locator("main").inner_text()  # the registrant's own page

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, OutboxEmail, Registration
+from events.models import Event, OutboxEmail, PersonalDataExport, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,43 @@ def test_changing_an_email_to_one_already_registered_is_a_form_error(staff_clien
     assert "This email is already registered for the event." in response.content.decode()
     other.refresh_from_db()
     assert other.email == "mine@example.org"
+
+
+@pytest.mark.parametrize("query", ["петров", "PETROV", "Petrov example"])
+def test_registration_search_ignores_case_and_script(staff_client, query):
+    RegistrationFactory(full_name="Иван Петров", email="ivan@example.org")
+    RegistrationFactory(full_name="Həsənov Rəşad", email="rashad@example.org")
+    html = staff_client.get(reverse(CHANGELIST), {"q": query}).content.decode()
+    assert "Иван Петров" in html and "Həsənov" not in html
+    html = staff_client.get(reverse(CHANGELIST), {"q": "hasanov"}).content.decode()
+    assert "Həsənov" in html and "Иван Петров" not in html
+
+
+def test_search_through_a_many_to_many_field_lists_each_export_once(staff_client):
+    first, second = EventFactory(title="Caspian forum"), EventFactory(title="Caspian fair")
+    export = PersonalDataExport.objects.create(username="staff", what="attendees", row_count=3)
+    export.events.set([first, second])
+    url = reverse("admin:events_personaldataexport_changelist")
+    response = staff_client.get(url, {"q": "CASPIAN"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [export]
+
+
+def test_postgresql_looks_registrants_up_through_the_trigram_indexes():
+    from django.db import connection
+
+    from portal.lookup import matching
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    RegistrationFactory(full_name="Иван Петров")
+    fields = ["full_name", "email", "organisation", "position"]
+    found = Registration.objects.filter(matching("petrov", fields)).order_by()
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a one-row table is read whole
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for name in fields:
+        assert f"Bitmap Index Scan on events_reg_{name}_sk" in plan
+    assert found.get().full_name == "Иван Петров"

@@ -544,3 +544,15 @@ def test_registrant_cannot_cancel_after_the_event(client):
     client.post(f"{url}cancel/")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("query", ["петров", "PETROV", "Петров", "petrov"])
+def test_check_in_search_ignores_case_and_script(staff_client, query):
+    event = EventFactory(capacity=10)
+    RegistrationFactory(event=event, full_name="Иван Петров")
+    RegistrationFactory(event=event, full_name="Anna Petrova")
+    RegistrationFactory(event=event, full_name="Bob Volga")
+    html = staff_client.get(reverse("events:check-in", args=[event.slug]), {"q": query})
+    html = html.content.decode()
+    assert "Иван Петров" in html and "Anna Petrova" in html
+    assert "Bob Volga" not in html

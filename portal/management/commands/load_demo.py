@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,5 +26,6 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load()
+            call_command("rebuild_search_index", verbosity=0)
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Demo content is loaded."))

@@ -38,6 +38,8 @@ class Command(BaseCommand):
                     continue
                 for name, count in module.load(options=options).items():
                     self.stdout.write(f"{name}: {count}")
+            # Bulk inserts send no signals: the search index is built once, at the end.
+            call_command("rebuild_search_index", verbosity=0)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses
