@@ -15,7 +15,10 @@ class RecordProgressForm(forms.Form):
     """A progress report for one or several measures (the admin's quick form)."""
 
     reported_on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=AdminDateWidget
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=AdminDateWidget,
+        help_text=_("The latest report by date sets the measure's status and progress."),
     )
     progress = forms.IntegerField(
         label=_("New progress, %"),

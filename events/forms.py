@@ -5,12 +5,14 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import columns
 from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
-from portal.uploads import clean_image_field
+from portal.timezones import TimeZoneField
+from portal.uploads import KeepUploadsMixin, clean_image_field
 
 from .models import Event, Registration
 
@@ -117,8 +119,20 @@ class WalkInForm(forms.Form):
         self.helper.disable_csrf = True  # the template's <form> has its own token
 
 
-class EventAdminForm(forms.ModelForm):
-    """The admin's event form; a new image is checked and re-encoded before saving."""
+class EventAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The admin's event form; a new image is checked and re-encoded before saving, and kept
+    when another field fails."""
+
+    kept_image_fields = ("image",)
+
+    time_zone = TimeZoneField(
+        label=capfirst(Event._meta.get_field("time_zone").verbose_name),
+        help_text=format_lazy(
+            "{} {}",
+            Event._meta.get_field("time_zone").help_text,
+            _("Type a city to search, e.g. Baku; the zones used most often come first."),
+        ),
+    )
 
     class Meta:
         model = Event

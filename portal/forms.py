@@ -3,11 +3,14 @@ from django import forms
 from .languages import columns
 from .lists import FilterForm, ObjectBySlugField, YearField
 from .models import NewsArticle
-from .uploads import clean_image_field
+from .uploads import KeepUploadsMixin, clean_image_field
 
 
-class NewsArticleAdminForm(forms.ModelForm):
-    """The admin's article form; a new cover image is checked and re-encoded before saving."""
+class NewsArticleAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The admin's article form; a new cover image is checked and re-encoded before saving,
+    and kept when another field fails."""
+
+    kept_image_fields = ("cover_image",)
 
     class Meta:
         model = NewsArticle

@@ -60,7 +60,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before the admin, so that its admin classes and translated fields are set up first.
     "modeltranslation",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin with our site (portal.backoffice)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -62,6 +62,7 @@ urlpatterns = [
 ]
 
 handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
 handler500 = "portal.errors.server_error"
 
 if settings.DEBUG:

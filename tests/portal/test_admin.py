@@ -24,7 +24,7 @@ def test_news_changelist_shows_status_and_filters(staff_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Listed article" in html and "Trade" in html
-    assert "?status__exact=draft" in html  # the status filter
+    assert "?publication=draft" in html  # the publication filter
 
 
 def test_bulk_publish_and_unpublish(staff_client):
