@@ -1,17 +1,19 @@
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.languages import columns
+from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
+from portal.history import HistoryAdmin
+from portal.languages import active_language, column, columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import (
     MultilingualAdmin,
@@ -19,12 +21,61 @@ from portal.multilingual_admin import (
     MultilingualTabularInline,
 )
 
-from . import services
+from . import dashboard, services
 from .forms import ProgressUploadForm, RecordProgressForm
 from .models import Agreement, AgreementDocument, Measure, Party, ProgressReport, Signatory
 from .progress_import import preview_import, read_text
 
 IMPORT_SALT = "agreements.progress-import"
+
+register_attention(dashboard.measures_attention)
+
+
+def describe_outcome(outcome: services.ProgressOutcome) -> str:
+    """E.g. "1.1 Port works: In progress → Done, 60% → 100%"."""
+    before, after = outcome.before, outcome.after
+    parts = []
+    if before.status != after.status:
+        parts.append(f"{before.status_label} → {after.status_label}")
+    if before.progress != after.progress:
+        parts.append(f"{before.progress}% → {after.progress}%")
+    return f"{outcome.measure}: {', '.join(parts)}"
+
+
+def report_outcomes(model_admin, request, outcomes: list[services.ProgressOutcome]) -> None:
+    """Tell the officer what the recorded reports really did, and log the changed measures
+    (the start page's "last changes")."""
+    changed = [outcome for outcome in outcomes if outcome.changed]
+    summary = ngettext(
+        "%(count)d progress report recorded.", "%(count)d progress reports recorded.", len(outcomes)
+    ) % {"count": len(outcomes)}
+    summary += " " + ngettext(
+        "%(count)d measure changed.", "%(count)d measures changed.", len(changed)
+    ) % {"count": len(changed)}
+    messages.success(request, summary)
+    for outcome in changed:
+        model_admin.log_change(request, outcome.measure, changed_fields_message(outcome))
+    if changed:
+        shown = "; ".join(describe_outcome(outcome) for outcome in changed[:10])
+        if len(changed) > 10:
+            shown += " …"
+        messages.info(request, shown)
+    unchanged = [outcome for outcome in outcomes if not outcome.changed]
+    for outcome in unchanged[:10]:
+        reason = " ".join(str(warning) for warning in outcome.warnings) or _(
+            "no change in status or progress."
+        )
+        messages.warning(request, f"{outcome.measure}: {reason}")
+
+
+def changed_fields_message(outcome: services.ProgressOutcome) -> list[dict]:
+    """A LogEntry change message in the admin's own format (translated when shown)."""
+    fields = []
+    if outcome.before.status != outcome.after.status:
+        fields.append("status")
+    if outcome.before.progress != outcome.after.progress:
+        fields.append("progress, %")
+    return [{"changed": {"fields": fields}}]
 
 
 @admin.register(Party)
@@ -39,6 +90,7 @@ class PartyAdmin(SkeletonSearchMixin, MultilingualAdmin):
 class SignatoryInline(MultilingualStackedInline):
     model = Signatory
     extra = 0
+    classes = ["collapse"]
     autocomplete_fields = ["party"]
     fields = ["party", "order"]
     language_fieldsets_at = 0
@@ -47,36 +99,56 @@ class SignatoryInline(MultilingualStackedInline):
 class DocumentInline(MultilingualTabularInline):
     model = AgreementDocument
     extra = 0
+    classes = ["collapse"]
     fields = ["file", "language", "order"]
 
 
 class MeasureInline(MultilingualTabularInline):
+    """The agreement's measures at a glance: the title in the staff member's language only
+    (every language's title and the description are on the measure's own page), so that the
+    table fits the screen."""
+
     model = Measure
     extra = 0
     show_change_link = True
     fields = ["number", "title", "sector", "due_on", "weight", "status", "progress"]
     readonly_fields = ["status", "progress"]
 
+    def get_fieldsets(self, request, obj=None):
+        fields = [column("title", active_language()) if name == "title" else name
+                  for name in self.fields]  # fmt: skip
+        return [(None, {"fields": fields})]
+
 
 @admin.register(Agreement)
-class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(
+    SkeletonSearchMixin,
+    CheckboxesMixin,
+    MarkdownPreviewMixin,
+    MultilingualAdmin,
+    HistoryAdmin,
+):
     list_display = ["title", "kind", "status", "signed_on", "progress_display", "overdue_display"]
     list_filter = ["status", "kind", "sectors", "parties"]
     search_fields = ["title", "reference_number", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parties", "related_news"]
-    filter_horizontal = ["sectors"]
+    checkbox_fields = ("sectors",)
     date_hierarchy = "signed_on"
     inlines = [SignatoryInline, DocumentInline, MeasureInline]
     change_form_template = "admin/agreements/agreement/change_form.html"
+    markdown_fields = ("summary", "full_text")
     fieldsets = [
-        (None, {"fields": ["slug", "kind", "status"]}),
+        (_("Details"), {"fields": [("kind", "status"), "reference_number"]}),
         (
             _("Signing and validity"),
-            {"fields": ["reference_number", "signed_on", "valid_from", "valid_until"]},
+            {"fields": ["signed_on", ("valid_from", "valid_until")]},
         ),
         (_("Parties and sectors"), {"fields": ["parties", "sectors"]}),
-        (_("Related news"), {"fields": ["related_news"]}),
+        (
+            _("Web address and related news"),
+            {"fields": ["slug", "related_news"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -84,7 +156,7 @@ class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin)
 
     @admin.display(description=_("overall progress"), ordering="overall_progress")
     def progress_display(self, obj):
-        return "—" if obj.overall_progress is None else f"{obj.overall_progress:.0f}%"
+        return "—" if obj.overall_percent is None else f"{obj.overall_percent}%"
 
     @admin.display(description=_("overdue measures"), ordering="overdue_count")
     def overdue_display(self, obj):
@@ -121,19 +193,11 @@ class AgreementAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin)
                 return HttpResponseRedirect(request.path)
             preview = preview_import(agreement=agreement, text=text)
             try:
-                count = services.import_progress(agreement=agreement, rows=preview.changes)
+                outcomes = services.import_progress(agreement=agreement, rows=preview.changes)
             except services.AgreementError as error:
                 messages.error(request, error.message)
                 return HttpResponseRedirect(request.path)
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d progress report recorded.",
-                    "%(count)d progress reports recorded.",
-                    count,
-                )
-                % {"count": count},
-            )
+            report_outcomes(self, request, outcomes)
             return HttpResponseRedirect(change_url)
         if request.method == "POST":
             form = ProgressUploadForm(request.POST, request.FILES)
@@ -167,20 +231,35 @@ class ProgressReportInline(MultilingualStackedInline):
         return False
 
 
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due within 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "soon":
+            return queryset.due_soon()
+        return queryset
+
+
 @admin.register(Measure)
-class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin, HistoryAdmin):
     list_display = [
-        "number", "title", "agreement", "sector", "status", "progress", "due_on",
-        "overdue_display", "record_link",
+        "number", "title", "short_agreement", "sector", "state", "due", "record_link",
     ]  # fmt: skip
     list_display_links = ["number", "title"]
-    list_filter = ["status", "sector", "agreement__status", "agreement"]
+    list_filter = [DueFilter, "status", "sector", "agreement__status", "agreement"]
     search_fields = ["number", "title", *columns("agreement__title")]
     list_select_related = ["agreement", "sector"]
     autocomplete_fields = ["agreement", "responsible_bodies"]
     inlines = [ProgressReportInline]
     actions = ["record_progress_action"]
     change_form_template = "admin/agreements/measure/change_form.html"
+    markdown_fields = ("description",)
     fieldsets = [
         (None, {"fields": ["agreement", "number", "sector", "responsible_bodies"]}),
         (_("Progress"), {"fields": ["due_on", "weight", "status", "progress"]}),
@@ -190,11 +269,24 @@ class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
         # Once a measure exists, its progress and status follow its progress reports.
         return ["status", "progress"] if obj else []
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue_display(self, obj):
-        return obj.is_overdue
+    @admin.display(description=_("agreement"), ordering="agreement")
+    def short_agreement(self, obj):
+        return Truncator(str(obj.agreement)).chars(40)
 
-    @admin.display(description=_("progress report"))
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        return f"{obj.get_status_display()} · {obj.progress}%"
+
+    @admin.display(description=_("due date"), ordering="due_on")
+    def due(self, obj):
+        if not obj.due_on:
+            return "—"
+        date = date_format(obj.due_on, "j M Y")
+        if obj.is_overdue:
+            return format_html('{} <strong class="overdue">{}</strong>', date, _("overdue"))
+        return date
+
+    @admin.display(description=_("Progress report"))
     def record_link(self, obj):
         url = reverse("admin:agreements_measure_record_progress") + f"?ids={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Record"))
@@ -232,26 +324,21 @@ class MeasureAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
         form = RecordProgressForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    for measure in measures:
-                        services.record_progress(measure=measure, **form.cleaned_data)
+                outcomes = services.record_progress_for(measures=measures, **form.cleaned_data)
             except services.AgreementError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Progress report recorded for %(count)d measure.",
-                        "Progress report recorded for %(count)d measures.",
-                        len(measures),
-                    )
-                    % {"count": len(measures)},
-                )
+                report_outcomes(self, request, outcomes)
                 if len(measures) == 1:
                     url = reverse("admin:agreements_measure_change", args=[measures[0].pk])
                 else:
                     url = reverse("admin:agreements_measure_changelist")
                 return HttpResponseRedirect(url)
+        latest = services.existing_reports(measures)
+        for measure in measures:
+            measure.latest_report_on = max(
+                (report.reported_on for report in latest[measure.pk]), default=None
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Record a progress report"),

@@ -87,7 +87,7 @@ AGREEMENT = {
         "Tərəflər həmçinin gəmiçilik və limanlararası əməkdaşlığı inkişaf etdirmək, "
         "qarşılıqlı ixracın artırılması üçün Həştərxanda və Azərbaycanda ticarət şəbəkələri "
         "yaratmaq barədə razılığa gəliblər.\n\n"
-        "*Nümunə məlumatlar: aşağıdakı tədbirlər, onların icra müddətləri və hesabatlar "
+        "*Nümunə məlumatlar: aşağıdakı bəndlər, onların icra müddətləri və hesabatlar "
         "reyestrin imkanlarını göstərir, proqramın mətni deyil.*",
     ),
 }
@@ -125,7 +125,7 @@ DEMO_NOTE = in_three(
     "*Демонстрационные данные: направление взято из новости о подписании программы; "
     "формулировка, срок и отчёты о ходе выполнения придуманы для примера.*",
     "*Nümunə məlumatlar: istiqamət proqramın imzalanması barədə xəbərdən götürülüb; "
-    "tədbirin mətni, icra müddəti və hesabatlar nümunə üçün hazırlanıb.*",
+    "bəndin mətni, icra müddəti və hesabatlar nümunə üçün hazırlanıb.*",
 )
 
 # number, sector, weight, title, what it means, reports [(date, progress, text)]

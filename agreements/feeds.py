@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.conditional import Validators, validators_for
 from portal.feeds import MultilingualFeed
 from portal.models import SiteProfile
 
@@ -53,3 +54,8 @@ class ProgressReportFeed(MultilingualFeed):
 
     def item_categories(self, item):
         return [item.measure.agreement.title]
+
+
+def progress_feed_etag(request, **kwargs) -> Validators:
+    """The feed's conditional-GET validators (portal.conditional)."""
+    return validators_for(request, "progress", ProgressReport.objects.public(), "created_at")

@@ -4,8 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import LANGUAGE_CODES, column, fallback_order, language_label
+from portal.lists import FilterForm, ObjectBySlugField, YearField
 
-from .models import Measure
+from .models import Agreement, Measure
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -14,7 +15,10 @@ class RecordProgressForm(forms.Form):
     """A progress report for one or several measures (the admin's quick form)."""
 
     reported_on = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=AdminDateWidget
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=AdminDateWidget,
+        help_text=_("The latest report by date sets the measure's status and progress."),
     )
     progress = forms.IntegerField(
         label=_("New progress, %"),
@@ -64,3 +68,26 @@ class ProgressUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
         return upload
+
+
+class RegistryFilterForm(FilterForm):
+    """The agreement registry's filters: party and sector (by slug), kind, status (never
+    draft), signing year and words (at most 100 characters, the rest ignored)."""
+
+    party = ObjectBySlugField()
+    sector = ObjectBySlugField()
+    kind = forms.ChoiceField(choices=Agreement.Kind.choices, required=False)
+    status = forms.ChoiceField(
+        choices=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
+        required=False,
+    )
+    year = YearField()
+    q = forms.CharField(required=False)
+
+    def __init__(self, data=None, *, parties=(), sectors=()):
+        super().__init__(data)
+        self.fields["party"].objects = list(parties)
+        self.fields["sector"].objects = list(sectors)
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:100]

@@ -3,6 +3,7 @@
 import datetime
 import re
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -12,17 +13,35 @@ from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel
 from portal.models import NewsArticle, Sector
+from portal.text import FORMATTING_HELP
 
 from .validators import validate_document
 
 # Paths under /<lang>/agreements/ that an agreement's slug must not hide.
 RESERVED_SLUGS = {"overview", "feed", "measures"}
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def round_percent(value: float | None) -> int | None:
+    """The one rounding rule for a percentage shown anywhere (admin, public pages, exports,
+    charts): to the nearest whole number, halves up, so 32.5 % is 33 % everywhere.
+
+    (Python's round() and "%.0f" round halves to even, 32.5 → 32, while the template filter
+    floatformat rounds them up: the same agreement showed 32 % in one place and 33 % in
+    another.) The float is first cut to six decimals so that 32.499999999999996, a weighted
+    mean that is really 32.5, rounds up too.
+    """
+    if value is None:
+        return None
+    exact = Decimal(repr(round(float(value), 6)))
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class Party(MultilingualModel, models.Model):
@@ -36,7 +55,12 @@ class Party(MultilingualModel, models.Model):
         ORGANISATION = "organisation", _("Organisation")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in links."))
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_("The end of the party's web address; letters, digits and hyphens."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.STATE)
     country = models.CharField(
         _("country"), max_length=100, blank=True, help_text=_("E.g. Azerbaijan, Russia.")
@@ -101,10 +125,13 @@ class Agreement(MultilingualModel, models.Model):
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=200,
         unique=True,
-        help_text=_("The agreement's address; avoid changing it once public."),
+        help_text=_(
+            "The end of the agreement's web address. Avoid changing it once the agreement is "
+            "public: links to it would stop working."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind, default=Kind.OTHER)
     reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
@@ -124,9 +151,11 @@ class Agreement(MultilingualModel, models.Model):
         db_index=True,
         help_text=_("Drafts are not shown to the public."),
     )
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary = models.TextField(_("summary"), blank=True, help_text=FORMATTING_HELP)
     full_text = models.TextField(
-        _("full text"), blank=True, help_text=_("Markdown, in the language of the original.")
+        _("full text"),
+        blank=True,
+        help_text=format_lazy("{} {}", _("In the language of the original."), FORMATTING_HELP),
     )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), blank=True, related_name="agreements"
@@ -158,6 +187,11 @@ class Agreement(MultilingualModel, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"slug": self.slug})
 
+    @property
+    def overall_percent(self) -> int | None:
+        """Overall progress as shown (needs ``with_progress()``): see round_percent."""
+        return round_percent(self.overall_progress)
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -173,9 +207,9 @@ class Signatory(MultilingualModel, models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     position = models.CharField(
-        _("position"),
+        pgettext_lazy("job title", "position"),
         max_length=300,
         blank=True,
         help_text=_("E.g. Minister of Economy of the Republic of Azerbaijan."),
@@ -248,6 +282,13 @@ class MeasureQuerySet(models.QuerySet):
     def overdue(self, *, today: datetime.date | None = None) -> "MeasureQuerySet":
         """Due date passed and neither done nor cancelled."""
         return self.filter(overdue_condition(today))
+
+    def due_soon(self, *, today: datetime.date | None = None, days: int = 30) -> "MeasureQuerySet":
+        """Due today or within ``days`` days, and neither done nor cancelled."""
+        today = today or timezone.localdate()
+        return self.filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        ).exclude(status__in=Measure.CLOSED_STATUSES)
 
     def public(self) -> "MeasureQuerySet":
         return self.exclude(agreement__status=Agreement.Status.DRAFT)

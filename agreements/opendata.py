@@ -46,10 +46,6 @@ def measures_queryset(measures):
     )
 
 
-def rounded(value):
-    return None if value is None else round(value, 1)
-
-
 def agreement_record(agreement: Agreement, request) -> dict:
     return {
         "slug": agreement.slug,
@@ -75,7 +71,7 @@ def agreement_record(agreement: Agreement, request) -> dict:
         ],
         "sectors": [sector.slug for sector in agreement.sectors.all()],
         "measures": agreement.measure_count,
-        "overall_progress": rounded(agreement.overall_progress),
+        "overall_progress": agreement.overall_percent,
         "overdue_measures": agreement.overdue_count,
         "url": request.build_absolute_uri(agreement.get_absolute_url()),
     }

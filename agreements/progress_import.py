@@ -1,6 +1,9 @@
 """Reading a bulk progress upload (CSV) into a preview of what it would change.
 
-Nothing here writes: ``services.import_progress`` applies the preview's changes.
+Nothing here writes: ``services.import_progress`` applies the preview's changes. Each
+change carries the measure's resulting status and progress, predicted by the same rule that
+applies them ("the latest report by date wins", ``services.predict_progress``), so the
+preview says what confirming will really do.
 The columns are those of the measures export (``number``, ``date``, ``status``,
 ``progress``, ``note``; others are ignored), so an exported file can be edited in a
 spreadsheet and uploaded again.
@@ -17,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.spreadsheet import read_cell
 
 from .models import Agreement, Measure
+from .services import ProgressOutcome, existing_reports, predict_progress
 
 MAX_ROWS = 2000
 NUMBER_COLUMNS = ("number", "measure", "measure number", "no", "№")
@@ -38,6 +42,7 @@ class Change:
     status: str
     progress: int | None
     note: str
+    outcome: ProgressOutcome | None = None
 
     @property
     def old_status(self) -> str:
@@ -61,6 +66,17 @@ class Preview:
     unchanged: list[int] = field(default_factory=list)
     invalid: list[InvalidRow] = field(default_factory=list)
     error: str = ""
+
+    @property
+    def changing(self) -> list[Change]:
+        """Rows whose report changes its measure's status or progress."""
+        return [change for change in self.changes if change.outcome.changed]
+
+    @property
+    def not_changing(self) -> list[Change]:
+        """Rows recorded as a report that leaves the measure as it is (an older date, or
+        only a note)."""
+        return [change for change in self.changes if not change.outcome.changed]
 
 
 def read_text(data: bytes) -> str:
@@ -175,4 +191,18 @@ def preview_import(*, agreement: Agreement, text: str) -> Preview:
                 note=note,
             )
         )
+    predict(preview)
     return preview
+
+
+def predict(preview: Preview) -> None:
+    """Attach to each change what recording it would do to its measure."""
+    reports = existing_reports([change.measure for change in preview.changes])
+    for change in preview.changes:
+        change.outcome = predict_progress(
+            measure=change.measure,
+            reported_on=change.reported_on,
+            progress=change.progress,
+            status=change.status,
+            reports=reports[change.measure.pk],
+        )

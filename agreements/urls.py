@@ -1,17 +1,17 @@
 from django.urls import path
 
-from portal.conditional import conditional_feed, progress_feed_etag
+from portal.conditional import conditional
 from portal.pagecache import cache_public_page
 
 from . import views
-from .feeds import ProgressReportFeed
+from .feeds import ProgressReportFeed, progress_feed_etag
 
 app_name = "agreements"
 
 urlpatterns = [
     path("", cache_public_page(views.AgreementListView.as_view()), name="list"),
     path("overview/", cache_public_page(views.OverviewView.as_view()), name="overview"),
-    path("feed/", conditional_feed(ProgressReportFeed(), progress_feed_etag), name="feed"),
+    path("feed/", conditional(ProgressReportFeed(), progress_feed_etag), name="feed"),
     path("agreements.csv", views.AgreementsExportView.as_view(fmt="csv"), name="export-csv"),
     path("agreements.json", views.AgreementsExportView.as_view(fmt="json"), name="export-json"),
     path("measures.csv", views.measures_export, {"fmt": "csv"}, name="measures-csv"),

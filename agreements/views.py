@@ -1,16 +1,18 @@
 from itertools import groupby
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Value
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView, View
 
 from portal.languages import ContentLanguageMixin, columns
+from portal.lists import PaginatedListView
+from portal.lookup import matching
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
-from portal.views import PaginatedListView, by_slug, parse_year
 
 from . import opendata
+from .forms import RegistryFilterForm
 from .models import Agreement, Measure, Party, ProgressReport, Signatory
 from .overview import implementation_overview
 
@@ -25,16 +27,8 @@ class RegistryFilterMixin:
         self.parties = list(Party.objects.filter(agreements__isnull=False).distinct())
 
     def get_filters(self) -> dict:
-        get = self.request.GET
-        filters = {
-            "party": by_slug(self.parties, get.get("party")),
-            "sector": by_slug(self.sectors, get.get("sector")),
-            "kind": get.get("kind") if get.get("kind") in Agreement.Kind.values else None,
-            "status": get.get("status") if get.get("status") in public_statuses() else None,
-            "q": get.get("q", "").strip()[:100],
-            "year": parse_year(get.get("year")),
-        }
-        return {key: value for key, value in filters.items() if value}
+        form = RegistryFilterForm(self.request.GET, parties=self.parties, sectors=self.sectors)
+        return form.filters
 
     def filter_agreements(self, agreements):
         filters = self.filters
@@ -59,21 +53,15 @@ class RegistryFilterMixin:
         if "year" in filters:
             agreements = agreements.filter(signed_on__year=filters["year"])
         if "q" in filters:
+            # Every word in the title, summary or number, in any language, ignoring case and
+            # script (portal.lookup); or all of them in a signatory's name.
             query = filters["q"]
-            text = Q()
-            for name in columns("title", "summary"):
-                text |= Q(**{f"{name}__icontains": query})
-            text |= Q(reference_number__icontains=query)
-            signed_by = Q()
-            for name in columns("name"):
-                signed_by |= Q(**{f"{name}__icontains": query})
-            text |= Exists(Signatory.objects.filter(signed_by, agreement=OuterRef("pk")))
-            agreements = agreements.filter(text)
+            in_text = matching(query, [*columns("title", "summary"), "reference_number"])
+            signed_by = Signatory.objects.filter(matching(query, columns("name")))
+            agreements = agreements.filter(
+                in_text | Exists(signed_by.filter(agreement=OuterRef("pk")))
+            )
         return agreements
-
-
-def public_statuses() -> list[str]:
-    return [status for status in Agreement.Status.values if status != Agreement.Status.DRAFT]
 
 
 def signing_years() -> list[int]:

@@ -1,28 +1,35 @@
-"""make bench: the portal under load, page by page, against the stack's own limit.
+"""make bench: the portal under load, page by page, beside the stack's own limit in one run.
 
-1. creates the PostgreSQL database ``portal_bench`` (dropping it first only when an earlier
-   bench run created it: the database carries a comment saying so), migrates it, loads the
-   scale dataset and collects static files;
-2. starts gunicorn on 127.0.0.1 with production settings (5 sync workers, a random secret key,
-   Redis as the cache when it answers on 127.0.0.1:6379, PORTAL_BENCH=1 for the bare view and
-   a lifted form rate limit), once with the page cache on and once with it off;
-3. drives each page with wrk (-t2 -c16, BENCH_SECONDS each, default 10), registration POSTs
-   with a Lua script (one CSRF token, a unique email per request), and checks afterwards with
-   SQL that the event is not overbooked;
+1. creates the PostgreSQL databases ``portal_bench`` and ``portal_bench_minimal`` (dropping
+   one first only when an earlier bench run created it: each carries a comment saying so),
+   migrates them, loads the scale dataset into the first and 1,000 rows into the second;
+2. starts three gunicorns with the same flags as ``make serve`` (GUNICORN_FLAGS from the
+   Makefile, 5 sync workers each): the minimal reference project of bench/minimal/ (a hello
+   view and a 20-row list page with a base template and Django's default middleware), the
+   portal with its page cache on and the portal with it off (settings: bench/settings.py);
+3. drives every page with wrk (-t2 -c16, BENCH_SECONDS each, default 10) after a warm-up,
+   BENCH_REPEAT times (default 2) in the same interleaved order — references and portal pages
+   take turns, so a noisy neighbour slows them alike — and keeps each page's median; then the
+   registration POST (a Lua script: one CSRF token, a unique email per request) and an SQL
+   check that the event is not overbooked;
 4. counts each page's queries with Django's test client against the same database;
-5. prints a Markdown table (also written to var/bench/results.md) and stops what it started.
+5. prints a Markdown table with two ratios per page, × the minimal list page (for uncached
+   pages) and × the hello view (the stack's limit), notes the machine's load average, writes
+   it to var/bench/results.md and stops what it started.
 
-Environment: BENCH_SECONDS, BENCH_PORT (8765), BENCH_DB_HOST/PORT/USER (127.0.0.1, 5432,
-postgres), BENCH_REDIS_URL (redis://127.0.0.1:6379/15; "" for local memory), BENCH_SKIP_LOAD=1
-(reuse an already loaded portal_bench).
+Environment: BENCH_SECONDS, BENCH_REPEAT, BENCH_PORT (8765; the three servers use it and the
+next two), BENCH_DB_HOST/PORT/USER (127.0.0.1, 5432, postgres), BENCH_REDIS_URL
+(redis://127.0.0.1:6379/15; "" for local memory), BENCH_SKIP_LOAD=1 (reuse loaded databases).
 """
 
 import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -33,15 +40,22 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DB = "portal_bench"
+MINIMAL_DB = "portal_bench_minimal"
 MARKER = "created by make bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PORTS = {"minimal": PORT, "cached": PORT + 1, "uncached": PORT + 2}
 HOST = "127.0.0.1"
 PG = {
     "host": os.environ.get("BENCH_DB_HOST", "127.0.0.1"),
     "port": os.environ.get("BENCH_DB_PORT", "5432"),
     "user": os.environ.get("BENCH_DB_USER", "postgres"),
 }
+# make serve's flags (the Makefile exports them), with the bench's fixed number of workers.
+GUNICORN_FLAGS = shlex.split(
+    os.environ.get("GUNICORN_FLAGS", "--timeout 30 --graceful-timeout 30 --no-control-socket")
+) + ["--workers", "5"]
 VAR = ROOT / "var" / "bench"
 SEARCH = "Caspian shipping"
 started: list[subprocess.Popen] = []
@@ -71,29 +85,38 @@ def redis_url() -> str:
     return url
 
 
-def environment(*, page_cache: bool) -> dict:
+def environment(server: str) -> dict:
     env = dict(os.environ)
     env.update(
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        BENCH_MINIMAL_DB=MINIMAL_DB,
+        BENCH_DB_HOST=PG["host"],
+        BENCH_DB_PORT=PG["port"],
+        BENCH_DB_USER=PG["user"],
+    )
+    if server == "minimal":
+        env["DJANGO_SETTINGS_MODULE"] = "bench.minimal.settings"
+        return env
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB}",
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_ALLOWED_HOSTS=HOST,
-        PORTAL_BENCH="1",
-        PORTAL_BASE_URL=f"http://{HOST}:{PORT}",
+        PORTAL_BASE_URL=f"http://{HOST}:{PORTS['cached']}",
         DJANGO_DEFAULT_FROM_EMAIL="bench@localhost",
         PORTAL_VAR_DIR=str(VAR / "var"),
-        PORTAL_PAGE_CACHE_SECONDS="60" if page_cache else "0",
+        PORTAL_PAGE_CACHE_SECONDS="0" if server == "uncached" else "60",
         REDIS_URL=REDIS_URL,
     )
     return env
 
 
-def manage(*args: str, page_cache: bool = True, capture: bool = False) -> str:
+def manage(*args: str, server: str = "cached", capture: bool = False) -> str:
     result = subprocess.run(
         [PY, "manage.py", *args],
         cwd=ROOT,
-        env=environment(page_cache=page_cache),
+        env=environment(server),
         check=True,
         capture_output=capture,
         text=True,
@@ -111,31 +134,34 @@ def ensure_wrk() -> None:
     subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], check=True, env=env)
 
 
-def create_database() -> None:
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'")
+def create_database(name: str) -> None:
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
     if exists:
         comment = psql(
-            f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname='{DB}'"
+            f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname='{name}'"
         )
         if comment != MARKER:
-            sys.exit(f"Database {DB} exists and was not created by make bench; not touching it.")
-        log(f"dropping {DB} from an earlier bench run")
-        psql(f"DROP DATABASE {DB} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB}")
-    psql(f"COMMENT ON DATABASE {DB} IS '{MARKER}'")
+            sys.exit(f"Database {name} exists and was not created by make bench; not touching it.")
+        log(f"dropping {name} from an earlier bench run")
+        psql(f"DROP DATABASE {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name}")
+    psql(f"COMMENT ON DATABASE {name} IS '{MARKER}'")
 
 
 def prepare() -> float:
     if os.environ.get("BENCH_SKIP_LOAD") == "1":
         return 0.0
-    create_database()
+    create_database(MINIMAL_DB)
+    manage("migrate", "--run-syncdb", "--noinput", "-v0", server="minimal")
+    manage("shell", "-c", "from bench.minimal.seed import seed; seed()", server="minimal")
+    create_database(DB)
     log("migrate")
     manage("migrate", "--noinput", "-v0")
     log("load_scale_data")
     begun = time.monotonic()
     manage("load_scale_data")
     loaded = time.monotonic() - begun
-    manage("collectstatic", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0", *shlex.split(os.environ.get("STATIC_IGNORE", "")))
     return loaded
 
 
@@ -147,7 +173,7 @@ from portal.models import NewsArticle
 from agreements.models import Agreement
 now = timezone.now()
 bench, _ = Event.objects.update_or_create(slug="bench-registration", defaults=dict(
-    title="Benchmark registration event", description="For make bench.",
+    title_en="Benchmark registration event", description_en="For make bench.",
     starts_at=now + datetime.timedelta(days=30), ends_at=now + datetime.timedelta(days=30, hours=3),
     capacity=500, status="published", waiting_list_enabled=True))
 event = (Event.objects.filter(status="published", starts_at__gt=now).exclude(pk=bench.pk)
@@ -167,11 +193,11 @@ def static_path() -> str:
     return "/static/" + manifest["paths"]["css/portal.css"]
 
 
-def pages(info: dict) -> list[tuple[str, str]]:
+def targets(info: dict) -> list[tuple[str, str, str]]:
+    """(name, server, path) in the order they are measured, references first."""
     from urllib.parse import quote_plus
 
-    return [
-        ("bare Django view", "/bench/bare/"),
+    portal = [
         ("home", "/en/"),
         ("news list", "/en/news/"),
         ("article", info["article"]),
@@ -180,23 +206,30 @@ def pages(info: dict) -> list[tuple[str, str]]:
         ("agreements list", "/en/agreements/"),
         ("agreement", info["agreement"]),
         ("search", f"/en/search/?q={quote_plus(SEARCH)}"),
-        ("static file", static_path()),
+    ]
+    return [
+        ("hello view (minimal project)", "minimal", "/hello/"),
+        ("20-row list page (minimal project)", "minimal", "/list/"),
+        ("portal's bare view", "cached", "/bench/bare/"),
+        *((name, "uncached", path) for name, path in portal),
+        *((name, "cached", path) for name, path in portal),
+        ("static file", "cached", static_path()),
     ]
 
 
-def start_gunicorn(*, page_cache: bool) -> subprocess.Popen:
-    log_file = open(VAR / f"gunicorn-{'cached' if page_cache else 'uncached'}.log", "w")  # noqa: SIM115
+def start_gunicorn(server: str) -> subprocess.Popen:
+    log_file = open(VAR / f"gunicorn-{server}.log", "w")  # noqa: SIM115
+    wsgi = "bench.minimal.wsgi:application" if server == "minimal" else "portal.wsgi:application"
     process = subprocess.Popen(
-        [GUNICORN, "portal.wsgi:application", "--bind", f"{HOST}:{PORT}", "--workers", "5",
-         "--timeout", "30", "--graceful-timeout", "30", "--max-requests", "1000",
-         "--max-requests-jitter", "100", "--no-control-socket"],
-        cwd=ROOT, env=environment(page_cache=page_cache), stdout=log_file, stderr=log_file,
+        [GUNICORN, wsgi, "--bind", f"{HOST}:{PORTS[server]}", *GUNICORN_FLAGS],
+        cwd=ROOT, env=environment(server), stdout=log_file, stderr=log_file,
         start_new_session=True,
     )  # fmt: skip
     started.append(process)
-    for _ in range(100):
+    probe = "/hello/" if server == "minimal" else "/healthz"
+    for _ in range(150):
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=1):
+            with urllib.request.urlopen(f"http://{HOST}:{PORTS[server]}{probe}", timeout=1):
                 return process
         except OSError:
             time.sleep(0.2)
@@ -219,13 +252,11 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(
-    path: str, *, script: str | None = None, env: dict | None = None, seconds: int = SECONDS
-) -> dict:
+def wrk(url: str, *, script: str | None = None, env: dict | None = None, seconds=SECONDS) -> dict:
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", script]
-    command.append(f"http://{HOST}:{PORT}{path}")
+    command.append(url)
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}
     ).stdout
@@ -233,16 +264,12 @@ def wrk(
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", output).group(1))
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "rate": rate, "p50": p50, "p99": p99,
-        "errors": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }  # fmt: skip
+    return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
 
 
 def csrf_for(path: str) -> tuple[str, str]:
-    with urllib.request.urlopen(f"http://{HOST}:{PORT}{path}", timeout=10) as response:
+    url = f"http://{HOST}:{PORTS['cached']}{path}"
+    with urllib.request.urlopen(url, timeout=10) as response:
         html = response.read().decode()
         cookies = response.headers.get_all("Set-Cookie") or []
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
@@ -266,12 +293,16 @@ print(json.dumps(counts))
 """
 
 
-def query_counts(page_list, *, page_cache: bool) -> dict:
+def query_counts(page_list, *, server: str) -> dict:
     output = manage(
         "shell", "-c", QUERY_SCRIPT.replace("sys.argv[-1]", repr(json.dumps(page_list))),
-        page_cache=page_cache, capture=True,
+        server=server, capture=True,
     )  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
+
+
+def median_result(results: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
 def main() -> None:
@@ -279,64 +310,81 @@ def main() -> None:
     ensure_wrk()
     loaded = prepare()
     info = json.loads(manage("shell", "-c", SETUP_SCRIPT, capture=True).strip().splitlines()[-1])
-    page_list = pages(info)
-    rows = []
-    overbooking = ""
-    for cached in (True, False):
-        mode = "cached" if cached else "uncached"
-        counts = query_counts([p for p in page_list if p[0] != "static file"], page_cache=cached)
-        process = start_gunicorn(page_cache=cached)
-        try:
-            bare = None
-            for name, path in page_list:
-                log(f"{mode}: {name} {path}")
-                wrk(path, seconds=2)  # warm-up: workers, connections, caches
-                result = wrk(path)
-                bare = bare or result["rate"]
-                count = counts.get(name, ("–", 200))[0] if name != "static file" else 0
-                rows.append((name, mode, result, count, result["rate"] / bare))
-            if cached:  # registration never goes through the page cache: measured once
-                token, cookie = csrf_for(info["register"])
-                event_pk = info["register_event_pk"]
-                log(f"registration POST {info['register']}")
-                result = wrk(
-                    info["register"],
-                    script=str(ROOT / "bench" / "register.lua"),
-                    env={"BENCH_CSRF_TOKEN": token, "BENCH_CSRF_COOKIE": cookie},
-                )
-                confirmed, total, capacity = psql(
-                    "SELECT count(*) FILTER (WHERE r.status = 'confirmed'), count(r.id), "
-                    "min(e.capacity) FROM events_event e LEFT JOIN events_registration r "
-                    f"ON r.event_id = e.id WHERE e.id = {event_pk}",
-                    DB,
-                ).split("|")
-                overbooking = (
-                    f"{total} registrations stored, {confirmed} confirmed for {capacity} seats "
-                    f"({'no overbooking' if int(confirmed) <= int(capacity) else 'OVERBOOKED'}); "
-                    f"{result['errors']} non-2xx/3xx answers"
-                )
-                rows.append(("registration POST", "—", result, "–", result["rate"] / bare))
-        finally:
-            stop(process)
-    print_table(rows, loaded, overbooking)
-
-
-def print_table(rows, loaded: float, overbooking: str) -> None:
-    lines = [
-        f"wrk -t2 -c16, {SECONDS} s per page; gunicorn 5 sync workers; "
-        f"cache: {'Redis' if REDIS_URL else 'local memory'}",
-        "",
-        "| page | page cache | requests/s | p50 ms | p99 ms | queries | × bare view |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for name, mode, result, count, ratio in rows:
-        lines.append(
-            f"| {name} | {mode} | {result['rate']:.0f} | {result['p50']:.1f} | "
-            f"{result['p99']:.1f} | {count} | {ratio:.2f} |"
+    plan = targets(info)
+    portal_pages = [(name, path) for name, server, path in plan if server == "uncached"]
+    counts = {
+        "uncached": query_counts(portal_pages, server="uncached"),
+        "cached": query_counts(portal_pages, server="cached"),
+    }
+    for server in PORTS:
+        start_gunicorn(server)
+    loads = [os.getloadavg()]
+    measured: dict[tuple[str, str], list[dict]] = {}
+    registration: list[dict] = []
+    token, cookie = csrf_for(info["register"])
+    for round_number in range(1, REPEAT + 1):
+        for name, server, path in plan:
+            url = f"http://{HOST}:{PORTS[server]}{path}"
+            log(f"round {round_number}/{REPEAT}: {server} {name}")
+            wrk(url, seconds=2)  # warm-up: workers, connections, caches
+            measured.setdefault((name, server), []).append(wrk(url))
+        log(f"round {round_number}/{REPEAT}: registration POST")
+        registration.append(
+            wrk(
+                f"http://{HOST}:{PORTS['cached']}{info['register']}",
+                script=str(ROOT / "bench" / "register.lua"),
+                env={"BENCH_CSRF_TOKEN": token, "BENCH_CSRF_COOKIE": cookie},
+            )
         )
-    lines += ["", f"Registration: {overbooking}."]
-    if loaded:
-        lines.append(f"load_scale_data: {loaded:.1f} s.")
+        loads.append(os.getloadavg())
+    confirmed, total, capacity = psql(
+        "SELECT count(*) FILTER (WHERE r.status = 'confirmed'), count(r.id), min(e.capacity) "
+        "FROM events_event e LEFT JOIN events_registration r ON r.event_id = e.id "
+        f"WHERE e.id = {info['register_event_pk']}",
+        DB,
+    ).split("|")
+    overbooked = int(confirmed) > int(capacity)
+    summary = {
+        "registration": (
+            f"{total} registrations stored, {confirmed} confirmed for {capacity} seats "
+            f"({'OVERBOOKED' if overbooked else 'no overbooking'}); "
+            f"{sum(r['errors'] for r in registration)} non-2xx/3xx answers"
+        ),
+        "loads": loads,
+        "loaded": loaded,
+    }
+    results = {key: median_result(value) for key, value in measured.items()}
+    results[("registration POST", "cached")] = median_result(registration)
+    print_table(plan, results, counts, summary)
+    if overbooked:
+        sys.exit("The registration event was overbooked.")
+
+
+def print_table(plan, results, counts, summary) -> None:
+    hello = results[("hello view (minimal project)", "minimal")]["rate"]
+    listing = results[("20-row list page (minimal project)", "minimal")]["rate"]
+    lines = [
+        f"wrk -t2 -c16, {SECONDS} s per page after a 2 s warm-up, {REPEAT} interleaved rounds "
+        f"(medians); gunicorn {' '.join(GUNICORN_FLAGS)}; cache: "
+        f"{'Redis' if REDIS_URL else 'local memory'}; {os.cpu_count()} CPUs; load average "
+        + ", ".join(f"{one:.1f}" for one, _five, _fifteen in summary["loads"])
+        + " (start, after each round).",
+        "",
+        "| page | server | requests/s | p50 ms | p99 ms | queries | × 20-row list | × hello |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = [(name, server) for name, server, _path in plan] + [("registration POST", "cached")]
+    for name, server in rows:
+        result = results[(name, server)]
+        count = counts.get(server, {}).get(name, ("–",))[0]
+        lines.append(
+            f"| {name} | {server} | {result['rate']:.0f} | {result['p50']:.1f} | "
+            f"{result['p99']:.1f} | {count} | {result['rate'] / listing:.2f} | "
+            f"{result['rate'] / hello:.2f} |"
+        )
+    lines += ["", f"Registration: {summary['registration']}."]
+    if summary["loaded"]:
+        lines.append(f"load_scale_data: {summary['loaded']:.1f} s.")
     text = "\n".join(lines)
     (VAR / "results.md").write_text(text + "\n")
     print("\n" + text)

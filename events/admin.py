@@ -1,4 +1,3 @@
-import contextlib
 import zoneinfo
 from functools import partial
 
@@ -10,19 +9,24 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
+from portal.history import HistoryAdmin
 from portal.languages import columns
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin, MultilingualTabularInline
+from portal.text import short_moment
+from portal.timezones import canonical_time_zone
 from portal.validators import SingleLineAdminMixin
 
-from . import exports, questions, services
+from . import dashboard, exports, questions, services
 from .attendee_messages import message_view
+from .delivery_errors import explain_email as explain
 from .forms import EventAdminForm
 from .models import (
     Event,
@@ -34,6 +38,32 @@ from .models import (
     Registration,
 )
 from .outbox import retry_outbox_emails
+from .workspace import STATUS_CHANGED, workspace_view
+
+Status = Registration.Status
+register_attention(dashboard.events_attention)
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("week", _("Within 7 days, with seats left")),
+            ("upcoming", _("Not over yet")),
+            ("past", _("Over")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "week":  # the start page's "events within 7 days with seats left"
+            return queryset.starting_soon(within=dashboard.SOON, now=now).with_free_seats()
+        if self.value() == "upcoming":
+            return queryset.upcoming(now)
+        if self.value() == "past":
+            return queryset.past(now)
+        return queryset
 
 
 class EventQuestionInline(MultilingualTabularInline):
@@ -65,52 +95,64 @@ class EventQuestionInline(MultilingualTabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
+class EventAdmin(
+    SkeletonSearchMixin,
+    CheckboxesMixin,
+    MarkdownPreviewMixin,
+    MultilingualAdmin,
+    HistoryAdmin,
+):
     form = EventAdminForm
     inlines = [EventQuestionInline]
-    change_form_template = "admin/events/event/change_form.html"
     list_display = [
         "title",
-        "starts_at",
-        "kind",
+        "starts",
         "status",
         "capacity",
         "confirmed",
         "waiting",
-        "cancelled",
+        "pending",
         "checked_in",
-        "check_in_link",
+        "open_links",
     ]
-    list_filter = ["status", "kind", "sectors", "starts_at"]
+    list_filter = [WhenFilter, "status", "kind", "sectors", "starts_at"]
     search_fields = ["title", "venue_name", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["sectors", "related_news"]
+    filter_horizontal = ["related_news"]
     autocomplete_fields = ["related_agreements"]
     readonly_fields = ["created_at", "updated_at"]
+    markdown_fields = ("description",)
+    checkbox_fields = ("sectors",)
+    change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
-        (None, {"fields": ["slug", "kind", "status"]}),
-        # The zone first: the times below are entered in it (EventAdminForm).
-        (_("Time and place"), {"fields": ["time_zone", "starts_at", "ends_at", "online_url"]}),
+        (_("Details"), {"fields": [("kind", "status"), "sectors"]}),
+        (
+            _("Time and place"),
+            # The zone first: the times below are entered in it (EventAdminForm).
+            {"fields": ["time_zone", ("starts_at", "ends_at"), "online_url"]},
+        ),
         (
             _("Registration"),
             {
                 "fields": [
                     "capacity",
-                    "registration_opens_at",
-                    "registration_closes_at",
+                    ("registration_opens_at", "registration_closes_at"),
                     "waiting_list_enabled",
                     "approval_required",
                 ]
             },
         ),
         (_("Image"), {"fields": ["image"]}),
-        (_("Related"), {"fields": ["sectors", "related_news", "related_agreements"]}),
+        (
+            _("Web address and related content"),
+            {"fields": ["slug", "related_news", "related_agreements"], "classes": ["collapse"]},
+        ),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_seat_counts()
+        return super().get_queryset(request).with_seat_counts().with_pending_count()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The admin's date-time widgets work in the current zone (the "Now" button, the note
@@ -123,14 +165,19 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
 
     def _entry_zone(self, request, object_id) -> zoneinfo.ZoneInfo:
         """The zone chosen in the submitted form, else the event's, else the site's."""
-        if request.method == "POST":
-            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
-                return zoneinfo.ZoneInfo(request.POST.get("time_zone", "").strip())
+        chosen = canonical_time_zone(request.POST.get("time_zone", ""))
+        if request.method == "POST" and chosen:
+            return zoneinfo.ZoneInfo(chosen)
         event = Event.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         return event.zone if event else zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/workspace/",
+                self.admin_site.admin_view(partial(workspace_view, self)),
+                name="events_event_workspace",
+            ),
             path(
                 "<int:pk>/message/",
                 self.admin_site.admin_view(partial(message_view, self)),
@@ -151,14 +198,29 @@ class EventAdmin(SkeletonSearchMixin, MultilingualAdmin, SimpleHistoryAdmin):
     def cancelled(self, event):
         return event.n_cancelled
 
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, event):
+        return short_moment(event.starts_at)
+
+    @admin.display(description=_("to approve"), ordering="n_pending")
+    def pending(self, event):
+        return event.n_pending
+
     @admin.display(description=_("checked in"), ordering="n_checked_in")
     def checked_in(self, event):
         return event.n_checked_in
 
-    @admin.display(description=_("check-in"))
-    def check_in_link(self, event):
-        url = reverse("events:check-in", kwargs={"slug": event.slug})
-        return format_html('<a href="{}">{}</a>', url, _("open"))
+    @admin.display(description=_("open"))
+    def open_links(self, event):
+        workspace = reverse("admin:events_event_workspace", args=[event.pk])
+        check_in = reverse("events:check-in", kwargs={"slug": event.slug})
+        return format_html(
+            '<a href="{}" class="workspace-link">{}</a> · <a href="{}">{}</a>',
+            workspace,
+            _("Workspace"),
+            check_in,
+            _("Check-in"),
+        )
 
     def save_model(self, request, obj, form, change):
         previous = Event.objects.filter(pk=obj.pk).first() if change else None
@@ -245,18 +307,36 @@ class CheckedInFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EventOverFilter(admin.SimpleListFilter):
+    title = _("event dates")
+    parameter_name = "event_over"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not over yet")), ("yes", _("Over"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "no":
+            return queryset.filter(event__ends_at__gte=now)
+        if self.value() == "yes":
+            return queryset.filter(event__ends_at__lt=now)
+        return queryset
+
+
 @admin.register(Registration)
-class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin):
+    # Status and check-in first: at 1366 px (and on a phone) they stay in view.
     list_display = [
+        "status_badge",
         "short_name",
-        "email",
+        "checked_in",
+        "short_event",
         "organisation",
-        "event",
-        "status",
-        "created_at",
-        "checked_in_at",
+        "email",
+        "registered",
     ]
-    list_filter = ["status", "event", "language", CheckedInFilter, "is_walk_in"]
+    list_display_links = ["short_name"]
+    list_filter = ["status", EventOverFilter, "event", "language", CheckedInFilter, "is_walk_in"]
     search_fields = ["full_name", "email", "organisation", "position"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
@@ -306,6 +386,16 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
         "export_csv",
         "export_xlsx",
     ]
+    # The actions the event workspace offers (events.workspace), in its order.
+    workspace_actions = [
+        "approve",
+        "confirm_from_waiting_list",
+        "decline",
+        "cancel",
+        "resend_confirmation",
+        "export_csv",
+        "export_xlsx",
+    ]
 
     def has_add_permission(self, request):
         # Registrations come through the public form or the check-in page, which
@@ -337,12 +427,32 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
             ),
         )
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, registration):
+        return format_html(
+            '<span class="status-badge status-badge-{}">{}</span>',
+            registration.status,
+            registration.get_status_display(),
+        )
+
+    @admin.display(description=_("event"), ordering="event__starts_at")
+    def short_event(self, registration):
+        return Truncator(str(registration.event)).chars(36)
+
+    @admin.display(description=_("checked in"), ordering="checked_in_at")
+    def checked_in(self, registration):
+        return short_moment(registration.checked_in_at) if registration.checked_in_at else "—"
+
+    @admin.display(description=_("registered"), ordering="created_at")
+    def registered(self, registration):
+        return short_moment(registration.created_at)
+
     @admin.display(description=_("registrant's page"))
     def registrant_page(self, registration):
         url = registration.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, _("open"))
 
-    def _run(self, request, queryset, service, done_message):
+    def _run(self, request, queryset, service, done_message, *, changes_status=True):
         done = 0
         for registration in queryset.select_related("event"):
             try:
@@ -351,6 +461,8 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
                 self.message_user(request, f"{registration}: {error.message}", messages.WARNING)
             else:
                 done += 1
+                if changes_status:  # for the start page's "last changes by other staff"
+                    self.log_change(request, registration, STATUS_CHANGED)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
@@ -401,6 +513,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, SimpleHistory
             queryset.exclude(email=""),
             services.resend_confirmation,
             lambda n: ngettext("%d email queued.", "%d emails queued.", n) % n,
+            changes_status=False,
         )
 
     def has_export_permission(self, request):
@@ -448,7 +561,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
-    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at", "error"]
+    list_display = ["subject", "to", "status", "attempts", "next_attempt", "sent_at", "error"]
     list_filter = [DeliveryFilter, "status", "language"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
@@ -461,19 +574,30 @@ class OutboxEmailAdmin(SkeletonSearchMixin, admin.ModelAdmin):
         "registration",
         "status",
         "attempts",
+        "error",
         "last_error",
-        "next_attempt_at",
+        "next_attempt",
         "sent_at",
         "created_at",
     ]
-    exclude = ["html", "attachments"]
+    exclude = ["html", "attachments", "next_attempt_at"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("last error"))
+    @admin.display(description=_("delivery problem"))
     def error(self, email):
-        return email.last_error[:80]
+        """In plain words; the technical text is in the tooltip and on the email's page."""
+        if not email.last_error:
+            return "—"
+        return format_html('<span title="{}">{}</span>', email.last_error[:300], explain(email))
+
+    @admin.display(description=_("next attempt"), ordering="next_attempt_at")
+    def next_attempt(self, email):
+        # Only a queued email has one: a sent or given-up email is never tried again.
+        if email.status != OutboxEmail.Status.QUEUED:
+            return "—"
+        return date_format(timezone.localtime(email.next_attempt_at), "DATETIME_FORMAT")
 
     @admin.action(description=_("Try to send again now"), permissions=["change"])
     def retry_now(self, request, queryset):

@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import active_language, column, columns, fallback_order, language_label
+from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
-from portal.uploads import clean_image_field
+from portal.timezones import TimeZoneField
+from portal.uploads import KeepUploadsMixin, clean_image_field
 from portal.validators import SingleLineFormMixin, refuse_line_breaks
 
 from . import questions
@@ -123,8 +125,9 @@ class WalkInForm(SingleLineFormMixin, forms.Form):
 EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
 
-class EventAdminForm(forms.ModelForm):
-    """The admin's event form; a new image is checked and re-encoded before saving.
+class EventAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The admin's event form; a new image is checked and re-encoded before saving, and kept
+    when another field fails.
 
     Staff enter the event's times as the clocks show them where the event takes place:
     10:00 for an event in Istanbul is 10:00 Istanbul time (07:00 UTC), whatever the site's
@@ -133,6 +136,17 @@ class EventAdminForm(forms.ModelForm):
     saving time comes from zoneinfo; a time that does not exist or happens twice in the zone
     (the hour the clocks skip or repeat) gets Django's "couldn't be interpreted" error.
     """
+
+    kept_image_fields = ("image",)
+
+    time_zone = TimeZoneField(
+        label=capfirst(Event._meta.get_field("time_zone").verbose_name),
+        help_text=format_lazy(
+            "{} {}",
+            Event._meta.get_field("time_zone").help_text,
+            _("Type a city to search, e.g. Baku; the zones used most often come first."),
+        ),
+    )
 
     class Meta:
         model = Event
@@ -177,6 +191,18 @@ class EventAdminForm(forms.ModelForm):
 
     def clean_image(self):
         return clean_image_field(self.cleaned_data.get("image"))
+
+
+class EventFilterForm(FilterForm):
+    """The events list's filter bar: a sector (by slug), a kind and a month (YYYY-MM)."""
+
+    sector = ObjectBySlugField()
+    kind = forms.ChoiceField(choices=Event.Kind.choices, required=False)
+    month = MonthField()
+
+    def __init__(self, data=None, *, sectors=()):
+        super().__init__(data)
+        self.fields["sector"].objects = list(sectors)
 
 
 class EventMessageForm(SingleLineFormMixin, forms.Form):

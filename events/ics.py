@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from portal.conditional import Validators, validators_for
 from portal.text import render_markdown
 
 from .models import Event
@@ -73,3 +74,11 @@ def _timezone_component(tzid: str) -> icalendar.Timezone | None:
         return icalendar.Timezone.from_tzid(tzid)
     except ValueError:
         return None
+
+
+def calendar_validators(request, slug: str = "", **kwargs) -> Validators:
+    """The calendar files' conditional-GET validators (portal.conditional): one event's, or
+    those of all upcoming events."""
+    events = Event.objects.public()
+    events = events.filter(slug=slug) if slug else events.upcoming()
+    return validators_for(request, "calendar", events, "updated_at")

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.languages import MultilingualModel
+from portal.languages import MultilingualModel, active_language, column
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
+from portal.text import FORMATTING_HELP
 
 
 @functools.cache
@@ -61,23 +62,43 @@ class EventQuerySet(models.QuerySet):
         every matching event first (50-100 ms with 100,000 registrations).
         """
         status = Registration.Status
-
-        def count(**filters):
-            registrations = (
-                Registration.objects.filter(event=OuterRef("pk"), **filters)
-                .order_by()
-                .values("event")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            return Coalesce(Subquery(registrations, output_field=models.IntegerField()), 0)
-
+        count = _registration_count
         return self.annotate(
             n_confirmed=count(status=status.CONFIRMED),
             n_waiting=count(status=status.WAITING),
             n_cancelled=count(status=status.CANCELLED),
             n_checked_in=count(status=status.CONFIRMED, checked_in_at__isnull=False),
         )
+
+    def with_free_seats(self) -> "EventQuerySet":
+        """Events with a seat left: unlimited, or fewer confirmed than the capacity (call
+        after with_seat_counts())."""
+        return self.filter(Q(capacity__isnull=True) | Q(n_confirmed__lt=models.F("capacity")))
+
+    def starting_soon(
+        self, *, within: datetime.timedelta, now: datetime.datetime | None = None
+    ) -> "EventQuerySet":
+        """Published events that start within ``within`` from now, soonest first."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Event.Status.PUBLISHED, starts_at__gte=now, starts_at__lte=now + within
+        ).order_by("starts_at", "pk")
+
+    def with_pending_count(self) -> "EventQuerySet":
+        """Adds n_pending: registrations awaiting approval (for the admin's list)."""
+        return self.annotate(n_pending=_registration_count(status=Registration.Status.PENDING))
+
+
+def _registration_count(**filters):
+    """A correlated subquery: the event's registrations matching ``filters``."""
+    registrations = (
+        Registration.objects.filter(event=OuterRef("pk"), **filters)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(registrations, output_field=models.IntegerField()), 0)
 
 
 class Event(MultilingualModel, models.Model):
@@ -106,10 +127,13 @@ class Event(MultilingualModel, models.Model):
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=250,
         unique=True,
-        help_text=_("The event's address; filled from the title. Avoid changing it once public."),
+        help_text=_(
+            "The end of the event's web address, filled in from the title. Avoid changing it "
+            "once the event is public: links to it would stop working."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.FORUM)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
@@ -126,7 +150,7 @@ class Event(MultilingualModel, models.Model):
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("For online or hybrid events.")
     )
-    description = models.TextField(_("description"), help_text=_("Markdown."))
+    description = models.TextField(_("description"), help_text=FORMATTING_HELP)
     image = models.ImageField(_("image"), upload_to=image_upload_to, blank=True)
     image_alt = models.CharField(
         _("image description (alt text)"),
@@ -218,8 +242,11 @@ class Event(MultilingualModel, models.Model):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
-        if self.image and not self.image_alt.strip():
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if self.image and not (self.image_alt or "").strip():
+            # Keyed to a column the admin form has (the form has no bare "image_alt").
+            errors[column("image_alt", active_language())] = _(
+                "Describe the image for people who cannot see it."
+            )
         if (
             self.registration_opens_at
             and self.registration_closes_at

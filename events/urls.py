@@ -1,19 +1,20 @@
 from django.urls import path
 
-from portal.conditional import conditional_calendar
+from portal.conditional import conditional
 from portal.pagecache import cache_public_page
 
 from . import views
+from .ics import calendar_validators
 
 app_name = "events"
 
 urlpatterns = [
     path("", cache_public_page(views.EventListView.as_view()), name="list"),
-    path("calendar.ics", conditional_calendar(views.events_calendar), name="calendar"),
+    path("calendar.ics", conditional(views.events_calendar, calendar_validators), name="calendar"),
     path("<slug:slug>/", cache_public_page(views.EventDetailView.as_view()), name="detail"),
     path(
         "<slug:slug>/calendar.ics",
-        conditional_calendar(views.event_calendar),
+        conditional(views.event_calendar, calendar_validators),
         name="event-calendar",
     ),
     path("<slug:slug>/register/", views.RegisterView.as_view(), name="register"),

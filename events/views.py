@@ -1,6 +1,3 @@
-import contextlib
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -17,12 +14,12 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from agreements.models import Agreement
 from portal.languages import ContentLanguageMixin
+from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
-from portal.views import PaginatedListView, by_slug
 
 from . import services
-from .forms import LostLinkForm, RegistrationForm, WalkInForm
+from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
 from .ratelimit import allow_submission
@@ -48,19 +45,8 @@ class EventListView(PaginatedListView):
     def get(self, request, *args, **kwargs):
         self.past = request.GET.get("when") == "past"
         self.sectors = list(Sector.objects.all())
-        self.filters = self.get_filters()
+        self.filters = EventFilterForm(request.GET, sectors=self.sectors).filters
         return super().get(request, *args, **kwargs)
-
-    def get_filters(self) -> dict:
-        """The valid filters from the query string; anything invalid is ignored."""
-        filters = {"sector": by_slug(self.sectors, self.request.GET.get("sector"))}
-        kind = self.request.GET.get("kind", "")
-        if kind in Event.Kind.values:
-            filters["kind"] = kind
-        month = self.request.GET.get("month", "")
-        with contextlib.suppress(ValueError):
-            filters["month"] = datetime.datetime.strptime(month, "%Y-%m").date()
-        return {key: value for key, value in filters.items() if value}
 
     def base_queryset(self):
         events = Event.objects.public()

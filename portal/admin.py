@@ -3,11 +3,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import dashboard, services
+from .backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
 from .forms import NewsArticleAdminForm
 from .lookup import SkeletonSearchMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .multilingual_admin import MultilingualAdmin
+from .text import short_moment
+
+register_attention(dashboard.news_attention)
 
 
 @admin.register(Sector)
@@ -27,14 +31,16 @@ class KeyFigureAdmin(MultilingualAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(SkeletonSearchMixin, MultilingualAdmin):
+class PageAdmin(SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin):
+    markdown_fields = ("body",)
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body", "slug"]
     fields = ["slug", "version"]
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(MultilingualAdmin):
+class SiteProfileAdmin(MarkdownPreviewMixin, MultilingualAdmin):
+    markdown_fields = ("intro",)
     list_display = ["name", "email", "phone"]
     fieldsets = [
         (_("Contacts (shown in every page's footer)"), {"fields": ["phone", "email"]}),
@@ -44,23 +50,50 @@ class SiteProfileAdmin(MultilingualAdmin):
         return not SiteProfile.objects.exists() and super().has_add_permission(request)
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """On the site, scheduled for later, or a draft (what the "publication" column says)."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("On the site")),
+            ("scheduled", _("Scheduled")),
+            ("draft", _("Draft")),
+        ]
+
+    def queryset(self, request, queryset):
+        choices = {
+            "public": queryset.published,
+            "scheduled": queryset.scheduled,
+            "draft": queryset.drafts,
+        }
+        return choices[self.value()]() if self.value() in choices else queryset
+
+
 @admin.register(NewsArticle)
-class NewsArticleAdmin(SkeletonSearchMixin, MultilingualAdmin):
+class NewsArticleAdmin(
+    SkeletonSearchMixin, CheckboxesMixin, MarkdownPreviewMixin, MultilingualAdmin
+):
     form = NewsArticleAdminForm
-    list_display = ["title", "status", "publish_at", "sector_list", "is_featured", "visibility"]
-    list_filter = ["status", "is_featured", "sectors", "publish_at"]
+    list_display = ["title", "publication", "sector_list", "is_featured"]
+    list_filter = [PublicationFilter, "is_featured", "sectors", "publish_at"]
     search_fields = ["title", "lead", "body", "byline"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["sectors"]
+    checkbox_fields = ("sectors",)
     readonly_fields = ["cover_preview", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
+    markdown_fields = ("body",)
+    # The texts first (one section per language), then the rest.
+    language_fieldsets_at = 0
     fieldsets = [
-        (None, {"fields": ["slug"]}),
         (_("Cover image"), {"fields": ["cover_image", "cover_preview"]}),
-        (_("Credits"), {"fields": ["byline", "source_url"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "is_featured", "sectors"]}),
+        (_("Credits"), {"fields": ["byline", "source_url"], "classes": ["collapse"]}),
+        (_("Web address"), {"fields": ["slug"], "classes": ["collapse"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -71,9 +104,21 @@ class NewsArticleAdmin(SkeletonSearchMixin, MultilingualAdmin):
     def sector_list(self, article):
         return ", ".join(str(sector) for sector in article.sectors.all())
 
-    @admin.display(description=_("on the site"), boolean=True)
-    def visibility(self, article):
-        return article.is_public
+    @admin.display(description=_("publication"), ordering="publish_at")
+    def publication(self, article):
+        """ "Scheduled for 3 Dec, 10:00", "On the site since …" or "Draft"."""
+        when = short_moment(article.publish_at)
+        if article.status == NewsArticle.Status.DRAFT:
+            return format_html('<span class="publication-draft">{}</span>', _("Draft"))
+        if article.is_scheduled:
+            return format_html(
+                '<span class="publication-scheduled">{}</span>',
+                _("Scheduled for %(when)s") % {"when": when},
+            )
+        return format_html(
+            '<span class="publication-public">{}</span>',
+            _("On the site since %(when)s") % {"when": when},
+        )
 
     @admin.display(description=_("preview"))
     def cover_preview(self, article):

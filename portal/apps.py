@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    default = True  # the app's own config (PortalAdminConfig is named in INSTALLED_APPS)
     name = "portal"
     verbose_name = _("Site and news")
 
@@ -29,3 +31,11 @@ class PortalConfig(AppConfig):
 
         # Pillow refuses decompression bombs (at twice this size) wherever it opens images.
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the portal's site: the start page and the editors' preview
+    (portal.backoffice)."""
+
+    default = False
+    default_site = "portal.backoffice.PortalAdminSite"

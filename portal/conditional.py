@@ -4,6 +4,9 @@ Feed readers and calendar apps poll these URLs; a poll that finds nothing new co
 aggregate query and no rendering. The validators change when a row is added, edited, deleted
 or becomes public (a scheduled article whose time has come), and with any staff change to
 public content (the page cache's content generation).
+
+A kernel module: it imports no app. Each app gives its own validators (agreements.feeds,
+events.ics) to ``conditional``.
 """
 
 import datetime
@@ -13,9 +16,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.views.decorators.http import condition
-
-from agreements.models import ProgressReport
-from events.models import Event
 
 from .models import NewsArticle
 from .pagecache import GENERATION_KEY
@@ -27,7 +27,9 @@ class Validators:
     last_modified: datetime.datetime | None
 
 
-def _validators(request, name: str, queryset, date_field: str) -> Validators:
+def validators_for(request, name: str, queryset, date_field: str) -> Validators:
+    """The ETag and Last-Modified of a response listing ``queryset`` (computed once per
+    request): they change with the rows' number, newest ``date_field`` and highest pk."""
     cached = getattr(request, "_portal_validators", None)
     if cached is not None:
         return cached
@@ -47,7 +49,8 @@ def _validators(request, name: str, queryset, date_field: str) -> Validators:
     return validators
 
 
-def _conditional(view, facts):
+def conditional(view, facts):
+    """``view`` answering 304 when the validators ``facts(request, **kwargs)`` match."""
     return condition(
         etag_func=lambda request, *args, **kwargs: facts(request, **kwargs).etag,
         last_modified_func=lambda request, *args, **kwargs: facts(request, **kwargs).last_modified,
@@ -55,23 +58,4 @@ def _conditional(view, facts):
 
 
 def news_feed_etag(request, **kwargs) -> Validators:
-    return _validators(request, "news", NewsArticle.objects.published(), "updated_at")
-
-
-def progress_feed_etag(request, **kwargs) -> Validators:
-    reports = ProgressReport.objects.public()
-    return _validators(request, "progress", reports, "created_at")
-
-
-def calendar_validators(request, slug: str = "", **kwargs) -> Validators:
-    events = Event.objects.public()
-    events = events.filter(slug=slug) if slug else events.upcoming()
-    return _validators(request, "calendar", events, "updated_at")
-
-
-def conditional_feed(feed, facts):
-    return _conditional(feed, facts)
-
-
-def conditional_calendar(view):
-    return _conditional(view, calendar_validators)
+    return validators_for(request, "news", NewsArticle.objects.published(), "updated_at")

@@ -4,10 +4,14 @@ Each page has a bare fallback for when its template cannot be rendered (a missin
 manifest entry, a database that is down, a Host header that ``request.get_host()`` refuses).
 """
 
-from django.http import HttpResponse
+from django.contrib import admin
+from django.http import HttpResponse, HttpResponseForbidden
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
+
+from .roles import ROLE_LABELS
 
 FALLBACK_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>{title}</title></head>
@@ -48,3 +52,19 @@ def server_error(request, template_name="500.html"):
                 "please try again in a few minutes."
             ),
         )
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """handler403: a page that says, in the staff member's language, that the page is not
+    part of their role; in the admin's style under /admin/, in the site's elsewhere."""
+    if request.path.startswith(reverse("admin:index")):
+        roles = [
+            str(ROLE_LABELS.get(name, name))
+            for name in request.user.groups.values_list("name", flat=True)
+        ] if request.user.is_authenticated else []  # fmt: skip
+        context = {**admin.site.each_context(request), "roles": roles}
+        html = loader.render_to_string("admin/403.html", context, request)
+    else:
+        html = loader.render_to_string("403.html", request=request)
+    return HttpResponseForbidden(html)

@@ -1,12 +1,16 @@
 from django import forms
 
 from .languages import columns
+from .lists import FilterForm, ObjectBySlugField, YearField
 from .models import NewsArticle
-from .uploads import clean_image_field
+from .uploads import KeepUploadsMixin, clean_image_field
 
 
-class NewsArticleAdminForm(forms.ModelForm):
-    """The admin's article form; a new cover image is checked and re-encoded before saving."""
+class NewsArticleAdminForm(KeepUploadsMixin, forms.ModelForm):
+    """The admin's article form; a new cover image is checked and re-encoded before saving,
+    and kept when another field fails."""
+
+    kept_image_fields = ("cover_image",)
 
     class Meta:
         model = NewsArticle
@@ -24,3 +28,14 @@ class NewsArticleAdminForm(forms.ModelForm):
 
     def clean_cover_image(self):
         return clean_image_field(self.cleaned_data.get("cover_image"))
+
+
+class NewsFilterForm(FilterForm):
+    """The news list's filter bar: a sector (by slug) and a year."""
+
+    sector = ObjectBySlugField()
+    year = YearField()
+
+    def __init__(self, data=None, *, sectors=()):
+        super().__init__(data)
+        self.fields["sector"].objects = list(sectors)

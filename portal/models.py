@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .languages import MultilingualModel
+from .languages import MultilingualModel, active_language, column
+from .text import FORMATTING_HELP
 
 SITE_PROFILE_CACHE_KEY = "portal:site-profile"
 
@@ -22,7 +23,10 @@ class Sector(MultilingualModel, models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, help_text=_("Used in filter links.")
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_("The end of the sector's filter links; letters, digits and hyphens."),
     )
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Lower numbers are listed first.")
@@ -66,14 +70,17 @@ class Page(MultilingualModel, models.Model):
     """An editable page such as About or Contacts, written in Markdown."""
 
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         unique=True,
-        help_text=_('"about" and "contacts" are linked from the navigation.'),
+        help_text=_(
+            'The end of the page\'s web address; "about" and "contacts" are linked from the '
+            "navigation."
+        ),
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(
         _("text"),
-        help_text=_("Markdown: **bold**, *italic*, [link](https://…), lists with - or 1."),
+        help_text=FORMATTING_HELP,
     )
     version = models.CharField(
         _("version"),
@@ -108,7 +115,7 @@ class SiteProfile(MultilingualModel, models.Model):
     """The centre's name, introduction and contacts (one row; shown on every page)."""
 
     name = models.CharField(_("centre name"), max_length=200)
-    intro = models.TextField(_("home page introduction"), blank=True, help_text=_("Markdown."))
+    intro = models.TextField(_("home page introduction"), blank=True, help_text=FORMATTING_HELP)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -149,6 +156,15 @@ class NewsArticleQuerySet(models.QuerySet):
         """Visible to the public: published, and the publish time has come."""
         return self.filter(status=NewsArticle.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def scheduled(self) -> "NewsArticleQuerySet":
+        """Published for a time still to come, soonest first."""
+        return self.filter(
+            status=NewsArticle.Status.PUBLISHED, publish_at__gt=timezone.now()
+        ).order_by("publish_at", "pk")
+
+    def drafts(self) -> "NewsArticleQuerySet":
+        return self.filter(status=NewsArticle.Status.DRAFT)
+
 
 class NewsArticle(MultilingualModel, models.Model):
     class Status(models.TextChoices):
@@ -157,20 +173,20 @@ class NewsArticle(MultilingualModel, models.Model):
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(
-        _("slug"),
+        _("web address"),
         max_length=250,
         unique=True,
-        help_text=_("The article's address; filled from the title. Avoid changing it once public."),
+        help_text=_(
+            "The end of the article's web address, filled in from the title. Avoid changing "
+            "it once the article is public: links to it would stop working."
+        ),
     )
     lead = models.TextField(
         _("lead"), max_length=600, help_text=_("One or two sentences shown in lists and previews.")
     )
     body = models.TextField(
         _("body"),
-        help_text=_(
-            "Markdown: a blank line starts a new paragraph; **bold**, *italic*, "
-            "[link text](https://…), ## heading, - list item. HTML is removed."
-        ),
+        help_text=FORMATTING_HELP,
     )
     cover_image = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
     cover_alt = models.CharField(
@@ -225,14 +241,24 @@ class NewsArticle(MultilingualModel, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.cover_image and not self.cover_alt.strip():
+        if self.cover_image and not (self.cover_alt or "").strip():
+            # Keyed to a column the admin form has (the form has no bare "cover_alt").
             raise ValidationError(
-                {"cover_alt": _("Describe the cover image for people who cannot see it.")}
+                {
+                    column("cover_alt", active_language()): _(
+                        "Describe the cover image for people who cannot see it."
+                    )
+                }
             )
 
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, but the publish time is still to come."""
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
 
 class Translated:

@@ -4,7 +4,9 @@ Built on django-modeltranslation's admin classes (not its tabbed variants: those
 UI from another host, which the strict CSP forbids). On top of them:
 
 - the translated fields are grouped in one fieldset per language, the staff member's own
-  language first and open; a language nothing is written in yet starts folded;
+  language first and open, the others folded (a form with three languages of long texts was
+  five screens long); when the own language is not written yet, the first written one is
+  open too, and Django opens any section with an error;
 - no language is required by the form: the model requires one of them (any one);
 - the change list gets a column "EN ✓ RU ✓ AZ –" and a filter "not written in …";
 - searches look in every language's column;
@@ -40,8 +42,8 @@ class MultilingualFieldsetsMixin:
     (inserted after the first declared fieldset, or at ``language_fieldsets_at``)."""
 
     language_fieldsets_at = 1
-    # Fold the languages nothing is written in yet (inlines: one object's choice would fold
-    # every row's fieldset, so they stay open).
+    # Fold the other languages (inlines: one object's choice would fold every row's
+    # fieldset, so they stay open).
     fold_unwritten = True
 
     def patch_translation_field(self, db_field, field, request, **kwargs):
@@ -67,14 +69,19 @@ class MultilingualFieldsetsMixin:
             return fieldsets
         readonly = set(self.get_readonly_fields(request, obj))
         order = fallback_order(active_language())
+        written = [
+            code
+            for code in order
+            if obj is not None and any(code in written_languages(obj, name) for name in fields)
+        ]
+        # Open: the staff member's own language, and the first written one if theirs is not.
+        shown = {order[0], *([] if order[0] in written else written[:1])}
         language_sets = []
         for index, code in enumerate(order):
-            written = not self.fold_unwritten or (
-                obj is not None and any(code in written_languages(obj, name) for name in fields)
-            )
+            folded = self.fold_unwritten and code not in shown
             options = {
                 "fields": [column(name, code) for name in fields if name not in readonly],
-                "classes": [] if index == 0 or written else ["collapse"],
+                "classes": ["collapse"] if folded else [],
             }
             if index == 0:
                 options["description"] = _(

@@ -9,12 +9,19 @@ next deploy. Superusers are in no group: they may do everything. Registrants' pe
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 EDIT = ("add", "change", "delete", "view")
 
 EDITORS = "Editors"
 EVENT_MANAGERS = "Event managers"
 AGREEMENTS_OFFICERS = "Agreements officers"
+# The groups' names as staff read them (the group names themselves stay in English).
+ROLE_LABELS = {
+    EDITORS: _("Editors"),
+    EVENT_MANAGERS: _("Event managers"),
+    AGREEMENTS_OFFICERS: _("Agreements officers"),
+}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     EDITORS: {

@@ -1,8 +1,8 @@
+"""The site's own sitemaps and the base every app's sitemap uses (each app keeps its own in
+its sitemaps.py; portal/urls.py puts them together). A kernel module: it imports no app."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-
-from agreements.models import Agreement
-from events.models import Event
 
 from .models import NewsArticle, Page
 
@@ -17,10 +17,16 @@ class I18nSitemap(Sitemap):
 
 
 class StaticViewSitemap(I18nSitemap):
+    """Pages without an object of their own, named by their URL names."""
+
     changefreq = "daily"
 
+    def __init__(self, names: list[str]):
+        super().__init__()
+        self.names = names
+
     def items(self):
-        return ["portal:home", "portal:news-list", "events:list", "agreements:list"]
+        return self.names
 
     def location(self, item):
         return reverse(item)
@@ -44,32 +50,3 @@ class NewsSitemap(I18nSitemap):
 
     def lastmod(self, article):
         return article.updated_at
-
-
-class AgreementSitemap(I18nSitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return Agreement.objects.public().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, agreement):
-        return agreement.updated_at
-
-
-class EventSitemap(I18nSitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return Event.objects.public().only("slug", "updated_at").order_by("-starts_at", "-pk")
-
-    def lastmod(self, event):
-        return event.updated_at
-
-
-sitemaps = {
-    "site": StaticViewSitemap,
-    "pages": PageSitemap,
-    "news": NewsSitemap,
-    "agreements": AgreementSitemap,
-    "events": EventSitemap,
-}

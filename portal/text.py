@@ -1,12 +1,22 @@
 """Turning staff-written Markdown into HTML that is safe to put on a page."""
 
+import datetime
 import functools
 import html
 
 import markdown
 import nh3
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+# The help text of every field written with formatting marks (rendered by render_markdown).
+# Plain words: staff need not know the name "Markdown".
+FORMATTING_HELP = _(
+    "A blank line starts a new paragraph; **bold**, *italic*, [link text](https://…), "
+    "## heading, - list item. Any HTML is removed. “Preview” shows how it will look."
+)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i",
@@ -34,6 +44,14 @@ def _render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def short_moment(moment: datetime.datetime) -> str:
+    """A moment as staff say it, in the current time zone and language: "3 Dec, 10:00",
+    with the year when it is not this year ("3 Dec 2027, 10:00")."""
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localdate().year
+    return formats.date_format(local, "j M, H:i" if same_year else "j M Y, H:i")
 
 
 def plain_text(text: str) -> str:

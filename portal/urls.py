@@ -1,3 +1,7 @@
+"""The root URLconf: with portal/home.py, the composition root, the only place that knows
+every app (their URLs, sitemaps and feeds). The rest of portal/ is a kernel that imports no
+app; apps import the kernel, never this module (tests/test_layers.py keeps both true)."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,16 +10,29 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
-from .conditional import conditional_feed, news_feed_etag
+from agreements.sitemaps import AgreementSitemap
+from events.sitemaps import EventSitemap
+
+from . import home, views
+from .conditional import conditional, news_feed_etag
 from .feeds import LatestNewsFeed
 from .pagecache import cache_public_page
-from .sitemaps import sitemaps
+from .sitemaps import NewsSitemap, PageSitemap, StaticViewSitemap
+
+sitemaps = {
+    "site": StaticViewSitemap(
+        ["portal:home", "portal:news-list", "events:list", "agreements:list"]
+    ),
+    "pages": PageSitemap,
+    "news": NewsSitemap,
+    "agreements": AgreementSitemap,
+    "events": EventSitemap,
+}
 
 site_patterns = [
-    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("", cache_public_page(home.HomeView.as_view()), name="home"),
     path("news/", cache_public_page(views.NewsListView.as_view()), name="news-list"),
-    path("news/feed/", conditional_feed(LatestNewsFeed(), news_feed_etag), name="news-feed"),
+    path("news/feed/", conditional(LatestNewsFeed(), news_feed_etag), name="news-feed"),
     path(
         "news/<slug:slug>/", cache_public_page(views.NewsDetailView.as_view()), name="news-detail"
     ),
@@ -45,11 +62,8 @@ urlpatterns = [
 ]
 
 handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
 handler500 = "portal.errors.server_error"
-
-if settings.PORTAL_BENCH:
-    # make bench: the stack's limit, a view that does nothing, through the same middleware.
-    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench-bare"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

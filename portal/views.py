@@ -6,54 +6,14 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from agreements.models import Agreement
-from events.models import Event
-
+from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
-from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
+from .lists import PaginatedListView
+from .models import NewsArticle, Page, Sector, SiteProfile
 from .pagecache import remember
 from .search import search
-
-
-class HomeView(TemplateView):
-    template_name = "portal/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["key_figures"] = KeyFigure.objects.filter(is_visible=True)
-        context["latest_news"] = (
-            NewsArticle.objects.published()
-            .order_by("-is_featured", "-publish_at", "-pk")
-            .prefetch_related("sectors")[:4]
-        )
-        # Agreements section (templates/agreements/home_section.html).
-        context["agreements_in_force"] = Agreement.objects.in_force().with_progress()[:6]
-        # Events app: the next upcoming events.
-        context["upcoming_events"] = (
-            Event.objects.filter(status=Event.Status.PUBLISHED).upcoming().with_seat_counts()[:3]
-        )
-        return context
-
-
-class PaginatedListView(ListView):
-    """A list whose bad page numbers show the nearest real page instead of a 404."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
-def by_slug(objects, slug: str | None):
-    """The object with this slug among ``objects`` (a filter's choices), or None."""
-    return next((obj for obj in objects if obj.slug == slug), None) if slug else None
-
-
-def parse_year(value: str | None) -> int | None:
-    """A four-digit year from a query string, or None for anything else."""
-    return int(value) if value and value.isdigit() and len(value) == 4 else None
 
 
 class NewsListView(PaginatedListView):
@@ -61,18 +21,9 @@ class NewsListView(PaginatedListView):
     context_object_name = "articles"
     paginate_by = settings.NEWS_PER_PAGE
 
-    def get_filters(self) -> dict:
-        """The valid filters from the query string; anything invalid is ignored."""
-        get = self.request.GET
-        filters = {
-            "sector": by_slug(self.sectors, get.get("sector")),
-            "year": parse_year(get.get("year")),
-        }
-        return {key: value for key, value in filters.items() if value}
-
     def get(self, request, *args, **kwargs):
         self.sectors = list(Sector.objects.all())
-        self.filters = self.get_filters()
+        self.filters = NewsFilterForm(request.GET, sectors=self.sectors).filters
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -171,11 +122,6 @@ class PageView(ContentLanguageMixin, DetailView):
     template_name = "portal/page.html"
     context_object_name = "page"
     model = Page
-
-
-def bench_bare(request):
-    """The benchmark's baseline (only routed when PORTAL_BENCH=1)."""
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def robots_txt(request):

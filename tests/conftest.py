@@ -65,6 +65,28 @@ def console_log():
 
 
 @pytest.fixture
+def role_client(django_user_model):
+    """``role_client("Editors")``: a browser logged in as a new staff member who has only that
+    role (portal.roles, as `manage.py setup_roles` sets it up)."""
+    from django.contrib.auth.models import Group
+
+    from portal.roles import setup_roles
+
+    setup_roles()
+
+    def login(role: str, username: str | None = None) -> Client:
+        username = username or role.split()[0].lower()
+        user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login
+
+
+@pytest.fixture
 def run_worker(django_capture_on_commit_callbacks, monkeypatch):
     """The task worker, in this process, on the real database backend: ``run_worker()`` runs
     `manage.py run_worker --batch` (a sweep of the outbox, then every task that is due) until

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
 from portal import languages
-from portal.text import render_markdown
+from portal.text import render_markdown, short_moment
 from portal.thumbnails import thumbnail_url
 
 register = template.Library()
@@ -15,6 +15,12 @@ register = template.Library()
 def markdown(text: str):
     """Render staff-written Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter(name="short_moment")
+def short_moment_filter(moment) -> str:
+    """``{{ article.publish_at|short_moment }}`` → "3 Dec, 10:00" (portal.text.short_moment)."""
+    return short_moment(moment) if moment else ""
 
 
 @register.filter

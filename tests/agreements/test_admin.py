@@ -160,3 +160,44 @@ def test_document_upload_of_wrong_type_is_refused_in_admin(staff_client):
     assert response.status_code == 200
     assert "not a .pdf document" in response.content.decode()
     assert not agreement.documents.exists()
+
+
+def test_import_preview_and_confirmation_say_what_really_changes(staff_client):
+    from agreements import services
+
+    agreement = AgreementFactory()
+    stale = MeasureFactory(agreement=agreement, number="1.1")
+    services.record_progress(measure=stale, reported_on="2024-03-10", progress=60)
+    MeasureFactory(agreement=agreement, number="1.2", progress=10)
+    text = "number,date,status,progress,note\n1.1,2024-01-05,done,100,\n1.2,2024-04-01,,90,\n"
+    response = _upload(staff_client, agreement, text)
+    html = response.content.decode()
+    assert "1 measure will change" in html
+    assert "Older than the latest report (March 10, 2024): no change." in html
+    assert "10% → <strong>90%</strong>" in html
+    assert "60% → <strong>100%</strong>" not in html  # what the old preview promised
+
+    url = reverse("admin:agreements_agreement_import_progress", args=[agreement.pk])
+    response = staff_client.post(url, {"payload": response.context["payload"]}, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown[0] == "2 progress reports recorded. 1 measure changed."
+    assert "1.2 Measure" in shown[1] and "10% → 90%" in shown[1]
+    assert shown[2].startswith("1.1 ") and "no change" in shown[2]
+    stale.refresh_from_db()
+    assert (stale.progress, stale.status) == (60, Measure.Status.IN_PROGRESS)
+
+
+def test_the_quick_form_says_when_an_older_report_changes_nothing(staff_client):
+    from agreements import services
+
+    measure = MeasureFactory()
+    services.record_progress(measure=measure, reported_on="2024-03-10", progress=60)
+    url = reverse("admin:agreements_measure_record_progress") + f"?ids={measure.pk}"
+    page = staff_client.get(url).content.decode()
+    assert "latest report: March 10, 2024" in page
+    response = staff_client.post(url, {"reported_on": "2024-02-01", "progress": "100"}, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown[0] == "1 progress report recorded. 0 measures changed."
+    assert "Older than the latest report (March 10, 2024): no change." in shown[1]
+    measure.refresh_from_db()
+    assert measure.progress == 60

@@ -151,8 +151,99 @@ def test_import_applies_every_change_or_none():
     assert not ProgressReport.objects.exists()
 
     preview = preview_import(agreement=agreement, text=text)
-    assert services.import_progress(agreement=agreement, rows=preview.changes) == 2
+    assert len(services.import_progress(agreement=agreement, rows=preview.changes)) == 2
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.progress, second.progress, second.status) == (60, 100, Measure.Status.DONE)
     assert ProgressReportFactory._meta.model.objects.filter(measure=second).get().text == "b"
+
+
+# ---- the preview tells the truth: "the latest report by date wins" ----
+
+
+def _truth_case():
+    """1.1 is at 60 % after a report of 10 March; 1.2 at 50 % after one of 1 March;
+    1.3 has no reports yet."""
+    agreement = AgreementFactory(slug="truth")
+    stale = MeasureFactory(agreement=agreement, number="1.1")
+    services.record_progress(measure=stale, reported_on=datetime.date(2024, 3, 10), progress=60)
+    lowered = MeasureFactory(agreement=agreement, number="1.2")
+    services.record_progress(measure=lowered, reported_on=datetime.date(2024, 3, 1), progress=50)
+    fresh = MeasureFactory(agreement=agreement, number="1.3")
+    text = (
+        "number,date,status,progress,note\n"
+        "1.1,2024-01-05,done,100,Old news\n"  # older than the latest report: no change
+        "1.2,2024-04-01,,30,Scope cut\n"  # newer, lowers progress
+        "1.3,2024-04-01,,100,Opened\n"  # newer, done
+    )
+    return agreement, (stale, lowered, fresh), text
+
+
+def _state(measure):
+    measure.refresh_from_db()
+    return services.MeasureState(status=measure.status, progress=measure.progress)
+
+
+def test_the_preview_shows_the_resulting_state_and_warns():
+    agreement, (stale, lowered, fresh), text = _truth_case()
+    preview = preview_import(agreement=agreement, text=text)
+    outcomes = {change.measure.number: change.outcome for change in preview.changes}
+
+    assert outcomes["1.1"].after == services.MeasureState(Measure.Status.IN_PROGRESS, 60)
+    assert not outcomes["1.1"].changed
+    assert outcomes["1.1"].newer_progress_on == datetime.date(2024, 3, 10)
+    assert "Older than the latest report" in outcomes["1.1"].warnings[0]
+    assert "no change" in outcomes["1.1"].warnings[0]
+
+    assert outcomes["1.2"].after == services.MeasureState(Measure.Status.IN_PROGRESS, 30)
+    assert outcomes["1.2"].lowers_progress
+    assert any("Lowers progress from 50% to 30%" in w for w in outcomes["1.2"].warnings)
+
+    assert outcomes["1.3"].after == services.MeasureState(Measure.Status.DONE, 100)
+    assert outcomes["1.3"].warnings == []
+    assert [change.measure.number for change in preview.changing] == ["1.2", "1.3"]
+    assert [change.measure.number for change in preview.not_changing] == ["1.1"]
+    assert _state(stale).progress == 60  # the preview wrote nothing
+
+
+def test_the_preview_equals_what_confirm_produces():
+    agreement, measures, text = _truth_case()
+    preview = preview_import(agreement=agreement, text=text)
+    predicted = {change.measure.pk: change.outcome.after for change in preview.changes}
+
+    outcomes = services.import_progress(agreement=agreement, rows=preview.changes)
+
+    assert {measure.pk: _state(measure) for measure in measures} == predicted
+    assert {outcome.measure.pk: outcome.after for outcome in outcomes} == predicted
+    assert [outcome.changed for outcome in outcomes] == [False, True, True]
+    assert ProgressReport.objects.filter(measure=measures[0]).count() == 2  # still recorded
+
+
+def test_a_report_of_the_same_date_as_the_latest_wins(today):
+    measure = MeasureFactory()
+    services.record_progress(measure=measure, reported_on=today - DAY, progress=40)
+    outcome = services.predict_progress(
+        measure=measure, reported_on=today - DAY, progress=70, status=""
+    )
+    assert outcome.after.progress == 70 and not outcome.older_than_latest
+    [recorded] = services.record_progress_for(
+        measures=[measure], reported_on=today - DAY, progress=70
+    )
+    assert recorded.after == outcome.after == _state(measure)
+
+
+def test_an_older_report_can_still_set_a_status_no_newer_report_gives(today):
+    measure = MeasureFactory()
+    services.record_progress(measure=measure, reported_on=today - DAY, text="Talks only.")
+    services.record_progress(measure=measure, reported_on=today - 5 * DAY, progress=0)
+    outcome = services.predict_progress(
+        measure=measure,
+        reported_on=today - 10 * DAY,
+        progress=None,
+        status=Measure.Status.CANCELLED,
+    )
+    assert outcome.after.status == Measure.Status.CANCELLED  # no newer report has a status
+    [recorded] = services.record_progress_for(
+        measures=[measure], reported_on=today - 10 * DAY, status=Measure.Status.CANCELLED
+    )
+    assert recorded.after == outcome.after == _state(measure)

@@ -142,7 +142,36 @@ def test_russian_interface(client, registry):
     html = client.get("/ru/agreements/").content.decode()
     assert '<html lang="ru">' in html
     assert "Соглашения" in html
-    assert "Общий прогресс" in html
+    assert "Выполнено в целом" in html
+    assert "Прогресс" not in html
+
+
+def test_azerbaijani_tells_events_and_measures_apart(client, registry):
+    """The events menu says "Tədbirlər"; an agreement's measures are its "bəndlər"."""
+    html = client.get("/az/agreements/").content.decode()
+    assert "Bütün saziş bəndləri (CSV)" in html
+    assert "Ümumi icra səviyyəsi" in html
+    assert "Bütün tədbirlər (CSV)" not in html
+    assert html.count("Tədbirlər") == 1  # the events menu link, and nothing else
+
+
+def test_agreement_page_in_azerbaijani_and_russian(client, today):
+    agreement = AgreementFactory(title="Action Program")
+    body = PartyFactory(name="Ministry of Tourism")
+    MeasureFactory(
+        agreement=agreement, number="6.1", title="Tourist routes",
+        due_on=today - datetime.timedelta(days=1), responsible_bodies=[body],
+    )  # fmt: skip
+    az = client.get(f"/az/agreements/{agreement.slug}/").content.decode()
+    for text in ("Saziş bəndləri", "İcraçılar", "İcra müddəti", "Vaxtı keçib",
+                 "Vaxtı keçmiş bəndlər: 1", "6.1 bəndinin icrası"):  # fmt: skip
+        assert text in az, text
+    for unnatural in ("Gecikir", "Məsullar", "tədbir"):
+        assert unnatural not in az.split("</nav>", 1)[1], unnatural
+    ru = client.get(f"/ru/agreements/{agreement.slug}/").content.decode()
+    for text in ("Исполнители", "Просрочено", "Выполнено в целом", "Выполнение меры 6.1"):
+        assert text in ru, text
+    assert "Прогресс" not in ru
 
 
 def _count_queries(client, url):
@@ -197,7 +226,7 @@ def test_registry_csv_and_json(client, registry):
     rows = {row["slug"]: row for row in _csv_rows(response)}
     assert set(rows) == {programme.slug, memo.slug}
     assert rows[programme.slug]["parties"] == "Astrakhan Region; Azerbaijan"
-    assert rows[programme.slug]["overall_progress"] == "50.0"
+    assert rows[programme.slug]["overall_progress"] == "50"
     assert rows[programme.slug]["signed_on"] == "2021-12-07"
     assert rows[memo.slug]["signatories"].startswith("Jane Portmaster")
 
@@ -206,7 +235,7 @@ def test_registry_csv_and_json(client, registry):
 
     data = json.loads(client.get(reverse("agreements:export-json")).content)
     record = next(a for a in data["agreements"] if a["slug"] == programme.slug)
-    assert record["overall_progress"] == 50.0
+    assert record["overall_progress"] == 50
     assert record["kind"] == "action_programme"
     assert {p["name"] for p in record["parties"]} == {"Azerbaijan", "Astrakhan Region"}
     assert record["url"] == f"http://testserver{programme.get_absolute_url()}"

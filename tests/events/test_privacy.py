@@ -392,7 +392,8 @@ def test_change_history_records_who_changed_what(staff_client):
         reverse("admin:events_registration_history", args=[registration.pk])
     ).content.decode()
     assert '<a href="/admin/auth/user/' in html and ">staff</a>" in html
-    assert "confirmed\n" in html and "&rarr;&nbsp;&nbsp;cancelled" in html
+    # The change reads as the form reads: status labels, not stored values.
+    assert "Confirmed\n" in html and "&rarr;&nbsp;&nbsp;Cancelled" in html
 
 
 def test_agreement_and_measure_history_in_the_admin(staff_client):

@@ -1,11 +1,19 @@
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
+from events.models import Event
 from portal.models import NewsArticle
-from tests.factories import NewsArticleFactory, SectorFactory
+from tests.factories import (
+    AgreementFactory,
+    EventFactory,
+    MeasureFactory,
+    NewsArticleFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +24,7 @@ def test_news_changelist_shows_status_and_filters(staff_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Listed article" in html and "Trade" in html
-    assert "?status__exact=draft" in html  # the status filter
+    assert "?publication=draft" in html  # the publication filter
 
 
 def test_bulk_publish_and_unpublish(staff_client):
@@ -132,3 +140,122 @@ def test_admin_search_finds_words_of_every_language(staff_client):
     url = reverse("admin:portal_newsarticle_changelist")
     assert "Ticarət günü" not in staff_client.get(url, {"q": "nothing"}).content.decode()
     assert "Trade" in staff_client.get(url, {"q": "günü"}).content.decode()
+
+
+# ---- the admin in Russian and Azerbaijani -------------------------------------------
+
+
+def _in_language(staff_client, language):
+    staff_client.cookies["django_language"] = language
+    return staff_client
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            [
+                "— Выберите —",  # the actions select's empty choice (Django 6.1)
+                "Фильтр: дата подписания",  # the date hierarchy's label
+                "Выберите для изменения: соглашение",  # not "Выберите соглашение"
+            ],
+        ),
+        (
+            "az",
+            [
+                "— Seçin —",
+                "Filtr: İmzalanma tarixi",
+                "Dəyişmək üçün seçin: saziş",  # a title that starts in capitals
+                "7 dekabr",  # the date hierarchy's day, month in lower case
+            ],
+        ),
+    ],
+)
+def test_agreement_changelist_reads_in_the_staff_members_language(staff_client, language, expected):
+    AgreementFactory(signed_on=datetime.date(2021, 12, 7))
+    html = _in_language(staff_client, language).get("/admin/agreements/agreement/")
+    html = html.content.decode()
+    for text in expected:
+        assert text in html, text
+    for english in ("Select an option", "Filter by", "Select agreement to change"):
+        assert english not in html, english
+    assert "7 Dekabr" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "column", "overdue"),
+    [("ru", "Выполнено, %", "Просрочено"), ("az", "İcra səviyyəsi, %", "Vaxtı keçib")],
+)
+def test_measure_changelist_names_progress_and_overdue_naturally(
+    staff_client, language, column, overdue
+):
+    MeasureFactory()
+    html = _in_language(staff_client, language).get("/admin/agreements/measure/")
+    html = html.content.decode()
+    assert column in html
+    assert overdue in html
+    assert "Прогресс" not in html and "Gecikir" not in html and "Icra" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "ru",
+            [
+                "История изменений: Caspian forum",
+                "Изменено",
+                "Создано",
+                # 06:00 and 07:00 UTC in Astrakhan (UTC+4), in the Russian date format
+                "16 декабря 2026 г. 10:00",
+                "16 декабря 2026 г. 11:00",
+                "Опубликовано",  # a choice by its label, not "published"
+            ],
+        ),
+        (
+            "az",
+            [
+                "Dəyişikliklərin tarixçəsi: Caspian forum",
+                "Dəyişdirilib",
+                "Yaradılıb",
+                "16 dekabr 2026, 10:00",
+                "16 dekabr 2026, 11:00",
+                "Dərc olunub",
+            ],
+        ),
+    ],
+)
+def test_history_page_is_translated_and_shows_local_times(staff_client, language, texts):
+    utc = datetime.UTC
+    event = EventFactory(
+        title="Caspian forum",
+        status=Event.Status.DRAFT,
+        starts_at=datetime.datetime(2026, 12, 16, 6, 0, tzinfo=utc),
+        ends_at=datetime.datetime(2026, 12, 16, 9, 0, tzinfo=utc),
+    )
+    event.starts_at = datetime.datetime(2026, 12, 16, 7, 0, tzinfo=utc)
+    event.status = Event.Status.PUBLISHED
+    event.save()
+
+    html = _in_language(staff_client, language).get(f"/admin/events/event/{event.pk}/history/")
+    html = html.content.decode()
+    for text in texts:
+        assert text in html, text
+    for raw in ("+00:00", "06:00:00", "View history", "Changed", "None", "published"):
+        assert raw not in html, raw
+    # The "Date/time" column too is in the site's zone and the staff member's format.
+    latest = event.history.latest().history_date
+    with translation.override(language):
+        shown = formats.date_format(timezone.localtime(latest), "DATETIME_FORMAT")
+    assert shown in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ru", "вводите время в часовом поясе"), ("az", "saat qurşağında daxil edin")],
+)
+def test_admin_javascript_catalog_has_the_time_zone_note(staff_client, language, text):
+    """Shown under every time field to staff whose clock is not in the site's zone."""
+    catalog = _in_language(staff_client, language).get("/admin/jsi18n/").content.decode()
+    assert json.dumps(text)[1:-1] in catalog  # the catalog is JSON, with \u escapes

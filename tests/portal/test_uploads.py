@@ -1,6 +1,7 @@
 """Uploaded images are checked and re-encoded (portal.uploads), also through the admin form."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -174,3 +175,60 @@ def test_event_images_get_the_same_re_encoding(settings, tmp_path):
     assert b"<script" not in (tmp_path / saved.image.name).read_bytes()
     refused = EventAdminForm(data=data, files={"image": upload("x.svg", SVG)}, instance=event)
     assert not refused.is_valid() and "image" in refused.errors
+
+
+@pytest.mark.django_db
+def test_a_chosen_cover_survives_another_fields_error(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    article = NewsArticleFactory()
+    url = reverse("admin:portal_newsarticle_change", args=[article.pk])
+    chosen = upload("harbour.png", image_bytes("PNG") + HTML)
+    response = staff_client.post(
+        url, change_form_data(article, cover_alt_en="", cover_image=chosen)
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Describe the cover image" in html
+    assert "Kept from your last try: harbour.png." in html
+    token = re.search(r'name="cover_image-kept" value="([^"]+)"', html).group(1)
+    [kept] = (tmp_path / "kept-uploads").iterdir()
+    kept_bytes = kept.read_bytes()
+    assert b"<script" not in kept_bytes  # kept re-encoded, as it will be stored
+
+    # A forged token brings nothing back.
+    forged = change_form_data(article, **{"cover_image-kept": token[:-2] + "xx"})
+    assert staff_client.post(url, forged).status_code == 302
+    article.refresh_from_db()
+    assert not article.cover_image
+
+    # The next submission, with the alt text and no new file, saves the kept image.
+    response = staff_client.post(url, change_form_data(article, **{"cover_image-kept": token}))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.cover_image.name.startswith("news/")
+    assert (tmp_path / article.cover_image.name).read_bytes() == kept_bytes
+    assert not kept.exists()  # used once, then removed
+
+    # Ticking "clear" wins over a kept image.
+    again = change_form_data(article, **{"cover_image-kept": token, "cover_image-clear": "on"})
+    staff_client.post(url, again)
+    article.refresh_from_db()
+    assert not article.cover_image
+
+
+@pytest.mark.django_db
+def test_the_event_form_keeps_its_image_too(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    event = EventFactory()
+    data = {**model_to_dict(event), "image_alt_en": ""}  # an image needs its description
+    data = {key: value for key, value in data.items() if value is not None and key != "image"}
+    form = EventAdminForm(
+        data=data, files={"image": upload("hall.png", image_bytes())}, instance=event
+    )
+    assert not form.is_valid() and "image_alt_en" in form.errors
+    token, shown = form.fields["image"].widget.kept
+    assert shown == "hall.png" and f'name="image-kept" value="{token}"' in str(form["image"])
+    again = EventAdminForm(data={**data, "image_alt_en": "The hall", "image-kept": token},
+                           instance=event)  # fmt: skip
+    assert again.is_valid(), again.errors
+    assert again.save().image.name.startswith("events/")

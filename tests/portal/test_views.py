@@ -273,3 +273,32 @@ def test_key_figures_and_address_follow_the_language(client):
     assert "Баку, Азербайджан" in russian
     english = client.get("/en/").content.decode()
     assert "$2.6 billion" in english and "Baku, Azerbaijan" in english
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "datetime_", "month_day", "year_month"),
+    [
+        # Inside a date Azerbaijani writes the month in lower case; on its own (the events'
+        # month filter) the name starts the phrase.
+        ("az", "8 dekabr 2026", "8 dekabr 2026, 10:00", "8 dekabr", "Dekabr 2026"),
+        ("ru", "8 декабря 2026 г.", "8 декабря 2026 г. 10:00", "8 декабря", "Декабрь 2026 г."),
+    ],
+)
+def test_dates_read_naturally(language, date, datetime_, month_day, year_month):
+    from django.utils.formats import date_format
+
+    moment = datetime.datetime(2026, 12, 8, 10, 0)
+    with override(language):
+        assert date_format(moment.date(), "DATE_FORMAT") == date
+        assert date_format(moment, "DATETIME_FORMAT") == datetime_
+        assert date_format(moment.date(), "MONTH_DAY_FORMAT") == month_day
+        assert date_format(moment.date(), "YEAR_MONTH_FORMAT") == year_month
+
+
+def test_azerbaijani_article_date_has_a_lower_case_month(client):
+    article = NewsArticleFactory(
+        publish_at=timezone.make_aware(datetime.datetime(2021, 12, 8, 10, 0))
+    )
+    html = client.get(f"/az/news/{article.slug}/").content.decode()
+    assert "8 dekabr 2021" in html
+    assert "Dekabr" not in html

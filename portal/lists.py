@@ -1,0 +1,81 @@
+"""Public list pages: pagination and the filter bars (news, events, agreements).
+
+A filter bar is a plain Django form bound to the query string. ``cleaned_data`` keeps the
+fields that are valid and Django leaves the others out, which is exactly the rule of the
+public lists: an invalid filter (an unknown sector, a year of letters) is ignored, not an
+error page. The choices among objects (sectors, parties) are the objects the view loaded
+once for the bar, so checking a slug costs no query.
+
+A kernel module: it imports no app.
+"""
+
+import datetime
+
+from django import forms
+from django.views.generic import ListView
+
+
+class PaginatedListView(ListView):
+    """A list whose bad page numbers show the nearest real page instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ObjectBySlugField(forms.Field):
+    """One of ``objects`` (already loaded: sectors, parties) named by its slug."""
+
+    def __init__(self, objects=(), **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.objects = list(objects)
+
+    def to_python(self, value):
+        if not value:
+            return None
+        found = next((obj for obj in self.objects if obj.slug == value), None)
+        if found is None:
+            raise forms.ValidationError("unknown", code="invalid_choice")
+        return found
+
+
+class YearField(forms.Field):
+    """A four-digit year."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return None
+        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 4):
+            raise forms.ValidationError("not a year", code="invalid")
+        return int(value)
+
+
+class MonthField(forms.Field):
+    """A month written YYYY-MM, as the first day of that month."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError("not a month", code="invalid") from error
+
+
+class FilterForm(forms.Form):
+    """A filter bar. ``filters`` is the valid, non-empty part of the query string."""
+
+    @property
+    def filters(self) -> dict:
+        self.is_valid()  # fills cleaned_data with the valid fields only
+        return {name: value for name, value in self.cleaned_data.items() if value}
