@@ -24,11 +24,18 @@ class PaginatedListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ObjectBySlugField(forms.Field):
+class FilterField(forms.Field):
+    """A filter is never required: an empty one filters nothing."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class ObjectBySlugField(FilterField):
     """One of ``objects`` (already loaded: sectors, parties) named by its slug."""
 
     def __init__(self, objects=(), **kwargs):
-        kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.objects = list(objects)
 
@@ -41,12 +48,8 @@ class ObjectBySlugField(forms.Field):
         return found
 
 
-class YearField(forms.Field):
+class YearField(FilterField):
     """A four-digit year."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
 
     def to_python(self, value):
         if not value:
@@ -56,12 +59,8 @@ class YearField(forms.Field):
         return int(value)
 
 
-class MonthField(forms.Field):
+class MonthField(FilterField):
     """A month written YYYY-MM, as the first day of that month."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
 
     def to_python(self, value):
         if not value:

@@ -185,7 +185,7 @@ def test_agreement_changelist_reads_in_the_staff_members_language(staff_client, 
 
 @pytest.mark.parametrize(
     ("language", "column", "overdue"),
-    [("ru", "Выполнено, %", "Просрочено"), ("az", "İcra səviyyəsi, %", "Vaxtı keçib")],
+    [("ru", "Срок выполнения", "Просрочено"), ("az", "İcra müddəti", "Vaxtı keçib")],
 )
 def test_measure_changelist_names_progress_and_overdue_naturally(
     staff_client, language, column, overdue
