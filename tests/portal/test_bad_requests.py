@@ -191,7 +191,7 @@ def test_without_the_middleware_a_nul_byte_reaches_postgresql(client, settings):
         if not name.endswith("RejectControlCharactersMiddleware")
     ]
     with pytest.raises(DataError, match="cannot contain NUL"):
-        client.get("/en/agreements/?q=%00")
+        client.get("/en/registrations/%00/")
 
 
 # ---- methods ----
