@@ -19,7 +19,7 @@ from portal.timezones import TimeZoneField
 from portal.uploads import KeepUploadsMixin, clean_image_field
 from portal.validators import SingleLineFormMixin, refuse_line_breaks
 
-from . import questions
+from . import checkin, questions, tickets
 from .models import Event, EventMessage, Registration
 
 
@@ -273,3 +273,24 @@ class EventMessageForm(SingleLineFormMixin, forms.Form):
             for code, text in self.texts(field).items():
                 setattr(message, column(field, code), text)
         return message
+
+
+class TicketScanForm(forms.Form):
+    """One scan at the door: a photo of the ticket's QR code, or its code (typed by hand or
+    read by the camera on the check-in page). ``cleaned_data["ticket"]`` is the code."""
+
+    photo = forms.FileField(label=_("Photo of the ticket"), required=False)
+    code = forms.CharField(label=_("Ticket code"), max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo"):
+            try:
+                data["ticket"] = checkin.code_from_photo(data["photo"])
+            except checkin.ScanError as error:
+                raise ValidationError(error.message) from None
+        else:
+            data["ticket"] = tickets.normalise(data.get("code", ""))
+            if not data["ticket"]:
+                raise ValidationError(_("Type the ticket code or take a photo of the ticket."))
+        return data

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/lost-link/", views.LostLinkView.as_view(), name="lost-link"),
     path("<slug:slug>/check-in/", views.CheckInView.as_view(), name="check-in"),
     path("<slug:slug>/check-in/walk-in/", views.WalkInView.as_view(), name="walk-in"),
+    path("<slug:slug>/check-in/scan/", views.CheckInScanView.as_view(), name="check-in-scan"),
     path(
         "<slug:slug>/check-in/counts.json",
         views.CheckInCountsView.as_view(),

@@ -18,8 +18,8 @@ from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 
-from . import services
-from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
+from . import checkin, services
+from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
 from .ratelimit import allow_submission
@@ -325,6 +325,7 @@ class CheckInView(CheckInPermissionMixin, TemplateView):
             query=query,
             people=people[:200],
             walk_in_form=kwargs.get("walk_in_form") or WalkInForm(),
+            **scan_context(self.request, event, kwargs.get("scan_form")),
         )
         return context
 
@@ -360,6 +361,40 @@ class WalkInView(CheckInPermissionMixin, View):
         view = CheckInView.as_view()
         request.method = "GET"
         return view(request, slug=slug, walk_in_form=form)
+
+
+def scan_key(slug: str) -> str:
+    return f"events:check-in-scan:{slug}"
+
+
+def scan_context(request, event: Event, form: TicketScanForm | None) -> dict:
+    """The scan panel: the answer to the last scan (shown once), or why it could not be read."""
+    saved = request.session.pop(scan_key(event.slug), None)
+    result = checkin.ScanResult.from_session(saved, event) if saved else None
+    return {"scan_result": result, "scan_form": form or TicketScanForm()}
+
+
+class CheckInScanView(CheckInPermissionMixin, View):
+    """One scan at the door: a photo of the ticket (a form that works without JavaScript),
+    the code typed by hand, or the code the page's camera script read, which asks for JSON.
+    The form's answer is shown on the check-in page after a redirect, so that reloading the
+    page does not scan again."""
+
+    def post(self, request, slug: str):
+        event = get_object_or_404(Event, slug=slug)
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        form = TicketScanForm(request.POST, request.FILES)
+        if not form.is_valid():
+            if wants_json:
+                [message] = form.non_field_errors()[:1] or [_("The ticket could not be read.")]
+                return JsonResponse(checkin.refusal_json(message), status=400)
+            request.method = "GET"
+            return CheckInView.as_view()(request, slug=slug, scan_form=form)
+        result = checkin.check_in_by_ticket(event=event, code=form.cleaned_data["ticket"])
+        if wants_json:
+            return JsonResponse(result.as_json())
+        request.session[scan_key(slug)] = result.for_session()
+        return redirect(reverse("events:check-in", kwargs={"slug": slug}) + "#scan")
 
 
 class CheckInCountsView(CheckInPermissionMixin, View):
