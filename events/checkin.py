@@ -8,6 +8,7 @@ moment get one "checked in" and one "already": the check-in is a single conditio
 """
 
 import datetime
+import warnings
 from dataclasses import dataclass
 
 import zxingcpp
@@ -195,17 +196,24 @@ def code_from_photo(photo) -> str:
             _("The photo is too large (at most %(megabytes)d MB). Take it again.")
             % {"megabytes": MAX_PHOTO_BYTES // (1024 * 1024)}
         )
+    too_large = ScanError(_("The photo is too large. Take it again."))
     try:
-        with Image.open(photo) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its limit; any photo that big is refused.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(photo)
+        with image:
             if image.width * image.height > MAX_PHOTO_PIXELS:
-                raise ScanError(_("The photo is too large. Take it again."))
+                raise too_large
             image.draft("L", (DECODE_SIZE, DECODE_SIZE))  # JPEG: decode at a smaller size
             image = image.convert("L")
             image.thumbnail((DECODE_SIZE, DECODE_SIZE))
             found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     except ScanError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         message = _("This file is not a photo that can be read. Take the photo again.")
         raise ScanError(message) from None
     for barcode in found:

@@ -386,7 +386,7 @@ class CheckInScanView(CheckInPermissionMixin, View):
         form = TicketScanForm(request.POST, request.FILES)
         if not form.is_valid():
             if wants_json:
-                [message] = form.non_field_errors()[:1] or [_("The ticket could not be read.")]
+                message = next(iter(form.non_field_errors()), _("The ticket could not be read."))
                 return JsonResponse(checkin.refusal_json(message), status=400)
             request.method = "GET"
             return CheckInView.as_view()(request, slug=slug, scan_form=form)
