@@ -15,7 +15,7 @@ import zxingcpp
 from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from . import tickets
@@ -53,10 +53,10 @@ class Outcome:
 
 TONES = {Outcome.CHECKED_IN: "success", Outcome.ALREADY: "warning"}  # the rest: "danger"
 HEADINGS = {
-    Outcome.CHECKED_IN: gettext_lazy("Checked in"),
-    Outcome.ALREADY: gettext_lazy("Already checked in"),
+    Outcome.CHECKED_IN: pgettext_lazy("ticket scan", "Checked in"),
+    Outcome.ALREADY: pgettext_lazy("ticket scan", "Already checked in"),
 }
-NOT_VALID = gettext_lazy("Not valid")
+NOT_VALID = pgettext_lazy("ticket scan", "Not valid")
 REFUSED_STATUSES = {
     Status.CANCELLED: Outcome.CANCELLED,
     Status.WAITING: Outcome.WAITING,
