@@ -171,9 +171,7 @@ def check_in_by_ticket(
         return ScanResult(Outcome.OTHER_EVENT, registration, event)
     if registration.status in REFUSED_STATUSES:
         return ScanResult(REFUSED_STATUSES[registration.status], registration, event)
-    claimed = Registration.objects.filter(
-        pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=now)
+    claimed = _claim(registration, now)
     registration.refresh_from_db()
     if claimed:
         Registration.history.bulk_history_create(
@@ -185,6 +183,15 @@ def check_in_by_ticket(
     # The status changed between reading and checking in (cancelled at that very moment).
     outcome = REFUSED_STATUSES.get(registration.status, Outcome.UNKNOWN)
     return ScanResult(outcome, registration, event)
+
+
+def _claim(registration: Registration, now: datetime.datetime) -> bool:
+    """Check in if still confirmed and not yet in: one UPDATE, so only one scan can win."""
+    return bool(
+        Registration.objects.filter(
+            pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
+        ).update(checked_in_at=now)
+    )
 
 
 def code_from_photo(photo) -> str:
