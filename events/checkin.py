@@ -23,8 +23,9 @@ from .models import Event, Registration
 
 Status = Registration.Status
 
-# A phone photo is 2–6 MB; anything far bigger is not a photo of a ticket.
-MAX_PHOTO_BYTES = 12 * 1024 * 1024
+# A phone photo is 2–6 MB. The same limit as uploaded images (the proxy stops bodies over
+# 12 MB, README), so that a bigger photo still gets this page's own message.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # 50 megapixels: more than any phone camera, far less than a decompression bomb.
 MAX_PHOTO_PIXELS = 50_000_000
 # A ticket fills a good part of the picture: 1600 px on the long side is plenty for the QR
