@@ -253,3 +253,16 @@ def test_staff_without_the_check_in_role_get_the_friendly_403(role_client, clien
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
     person.refresh_from_db()
     assert person.checked_in_at is None
+
+
+def test_a_scan_takes_a_few_queries_whatever_the_number_of_registrations(
+    event, django_assert_num_queries
+):
+    people = RegistrationFactory.create_batch(3, event=event)
+    with django_assert_num_queries(4):  # read, claim, re-read, one history row
+        scan(event, people[0].ticket_code)
+    RegistrationFactory.create_batch(30, event=event)
+    with django_assert_num_queries(4):
+        scan(event, people[1].ticket_code)
+    with django_assert_num_queries(3):  # already: no history
+        scan(event, people[1].ticket_code)
