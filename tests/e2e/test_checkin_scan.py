@@ -80,6 +80,9 @@ def test_staff_scan_tickets_on_a_phone(live_server, page, screenshot, django_use
     page.get_by_role("button", name="Check the code").click()
     expect(panel).to_contain_text("This registration was cancelled.")
     assert panel.evaluate("e => getComputedStyle(e).backgroundColor") == RED
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("check-in-scan-refused")
+    page.set_viewport_size({"width": 360, "height": 780})
 
     # The camera: the code it reads is posted and answered in place, without a new page.
     page.get_by_role("button", name="Scan with the camera").click()
