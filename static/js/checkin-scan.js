@@ -30,7 +30,10 @@
         if (type.indexOf("application/json") === -1) { throw new Error("not JSON"); }
         return response.json();
       })
-      .then(function (answer) { show(section, answer); })
+      .then(function (answer) {
+        show(section, answer);
+        document.dispatchEvent(new CustomEvent("check-in:scanned", { detail: answer }));
+      })
       .catch(function () { show(section, { tone: "danger", message: section.dataset.textUnreachable }); });
   }
 

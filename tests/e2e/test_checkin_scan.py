@@ -91,6 +91,7 @@ def test_staff_scan_tickets_on_a_phone(live_server, page, screenshot, django_use
     expect(panel).to_contain_text("Pavel Orlov")
     expect(panel).to_contain_text("Checked in")
     assert page.url.endswith("/check-in/#scan")
+    expect(page.locator("[data-count=checked_in]")).to_have_text("2")  # the numbers follow
     page.get_by_role("button", name="Stop the camera").click()
 
     checked_in = Registration.objects.filter(checked_in_at__isnull=False)
