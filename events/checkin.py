@@ -12,8 +12,8 @@ import warnings
 from dataclasses import dataclass
 
 import zxingcpp
+from django.db import models
 from django.utils import dateformat, timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -41,7 +41,9 @@ class ScanError(Exception):
         self.message = message
 
 
-class Outcome:
+class Outcome(models.TextChoices):
+    """What a scan found (not stored: the registration's status and check-in time are)."""
+
     CHECKED_IN = "checked-in"
     ALREADY = "already"
     OTHER_EVENT = "other-event"
@@ -73,10 +75,6 @@ class ScanResult:
     event: Event | None = None
 
     @property
-    def ok(self) -> bool:
-        return self.outcome == Outcome.CHECKED_IN
-
-    @property
     def tone(self) -> str:
         """The Bootstrap colour: green, amber or red (the heading says the same in words)."""
         return TONES.get(self.outcome, "danger")
@@ -89,7 +87,7 @@ class ScanResult:
     def name(self) -> str:
         return self.registration.display_name if self.registration else ""
 
-    @cached_property
+    @property
     def checked_in_time(self) -> str:
         """HH:MM in the event's own zone (the door is where the event is)."""
         at = self.registration.checked_in_at
