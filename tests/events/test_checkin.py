@@ -266,3 +266,18 @@ def test_a_scan_takes_a_few_queries_whatever_the_number_of_registrations(
         scan(event, people[1].ticket_code)
     with django_assert_num_queries(3):  # already: no history
         scan(event, people[1].ticket_code)
+
+
+def test_a_ticket_cancelled_at_the_moment_of_the_scan_is_not_let_in(event, monkeypatch):
+    person = RegistrationFactory(event=event)
+    claim = checkin._claim
+
+    def cancelled_meanwhile(registration, now):
+        Registration.objects.filter(pk=registration.pk).update(status=Status.CANCELLED)
+        return claim(registration, now)
+
+    monkeypatch.setattr(checkin, "_claim", cancelled_meanwhile)
+    result = scan(event, person.ticket_code)
+    assert (result.outcome, result.tone) == (Outcome.CANCELLED, "danger")
+    person.refresh_from_db()
+    assert person.checked_in_at is None
