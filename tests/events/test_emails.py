@@ -280,3 +280,24 @@ def test_the_worker_sends_both_parts_and_the_inline_image(
     ]
     png = base64.b64decode(result.registration.emails.get().attachments[0]["content"])
     assert message.get_body(("related",)) is not None and png.startswith(b"\x89PNG")
+
+
+def test_a_message_to_attendees_is_text_and_html_in_the_persons_language(event, django_user_model):
+    RegistrationFactory(event=event, language="az", full_name="Ləman")
+    services.send_event_message(
+        event=event,
+        audience="confirmed",
+        subjects={"en": "Hall changed", "az": "Zal dəyişdi"},
+        bodies={"en": "x", "az": "Zal B-də görüşürük.\n<b>Vaxtında</b> gəlin."},
+        sent_by=django_user_model.objects.create_user("staff"),
+    )
+    email = OutboxEmail.objects.get()
+    assert email.subject == "Zal dəyişdi" and email.language == "az"
+    assert "Zal B-də görüşürük.\n<b>Vaxtında</b> gəlin." in email.body
+    assert "Zal B-də görüşürük.<br>&lt;b&gt;Vaxtında&lt;/b&gt; gəlin." in email.html
+    assert CONTENT["az"]["when"] in visible_text(email.html)
+    message = mime(email)
+    assert message.get_body(preferencelist=("html",)) is not None
+    assert [part.get_content_maintype() for part in message.walk()] == [
+        "multipart", "text", "text",
+    ]  # fmt: skip
