@@ -84,6 +84,10 @@ def test_visitor_registers_answers_two_questions_and_opens_the_ticket_from_the_e
     code = qr.get_attribute("alt").rsplit(" ", 1)[-1]
     assert read_qr(qr) == code.replace("-", "")
     screenshot("email-confirmed")
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # fits a phone
+    screenshot("email-confirmed", phone=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Open your registration").click()
     page.wait_for_url("**/en/registrations/*/")

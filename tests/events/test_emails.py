@@ -301,3 +301,9 @@ def test_a_message_to_attendees_is_text_and_html_in_the_persons_language(event, 
     assert [part.get_content_maintype() for part in message.walk()] == [
         "multipart", "text", "text",
     ]  # fmt: skip
+
+
+def test_the_event_cancelled_email_does_not_call_the_seat_confirmed(event):
+    registration = RegistrationFactory(event=event, language="en")
+    email = queue_registration_email(registration, "event_cancelled")
+    assert "Confirmed" not in email.body and "Confirmed" not in visible_text(email.html)
