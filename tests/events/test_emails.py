@@ -307,3 +307,16 @@ def test_the_event_cancelled_email_does_not_call_the_seat_confirmed(event):
     registration = RegistrationFactory(event=event, language="en")
     email = queue_registration_email(registration, "event_cancelled")
     assert "Confirmed" not in email.body and "Confirmed" not in visible_text(email.html)
+
+
+def test_the_person_promoted_from_the_waiting_list_gets_their_ticket(event):
+    event.capacity = 1
+    event.save()
+    seated = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
+    services.cancel_registration(registration=seated)
+    promoted = waiting.emails.get()
+    assert promoted.subject.startswith("A seat is now yours")
+    [image] = [part for part in mime(promoted).walk() if part.get_content_type() == "image/png"]
+    [read] = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.get_content())))
+    assert read.text == waiting.ticket_code
