@@ -139,7 +139,8 @@ def _message(email: OutboxEmail) -> mail.EmailMessage:
         from_email=sender(email.language),
         to=[email.to],
         reply_to=reply_to(),
-        headers={"Content-Language": email.language},
+        # Auto-Submitted: out-of-office replies and the like are not sent back to us.
+        headers={"Content-Language": email.language, "Auto-Submitted": "auto-generated"},
         inline_images=inline if email.html else (),
     )
     if email.html:

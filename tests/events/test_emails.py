@@ -185,6 +185,7 @@ def test_each_kind_is_text_and_html_with_its_calendar_file_and_ticket(event, kin
     assert message["From"] == f"{ENGLISH['centre']} <portal@localhost>"
     assert message["Reply-To"] == "events@centre.example.org"
     assert message["Content-Language"] == "en"
+    assert message["Auto-Submitted"] == "auto-generated"
     body = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     assert body.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
