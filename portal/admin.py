@@ -68,7 +68,7 @@ class SiteProfileAdmin(MarkdownPreviewMixin, MultilingualAdmin):
         if not profile.logo:
             return _("None: the header shows the wordmark made from the centre's name.")
         return format_html(
-            '<span class="logo-preview"><img src="{}" alt="" height="44"></span>', profile.logo.url
+            '<span class="logo-preview"><img src="{}" alt="" height="36"></span>', profile.logo.url
         )
 
     @admin.display(description=_("preview"))

@@ -141,8 +141,8 @@ class SiteProfile(MultilingualModel, models.Model):
         upload_to=identity_upload_to,
         blank=True,
         help_text=_(
-            "A JPEG, PNG or WebP image, shown about 44 pixels high on a white plate in the "
-            "header; upload it at least 88 pixels high. Without a logo the header shows a "
+            "A JPEG, PNG or WebP image, shown about 36 pixels high on a white plate in the "
+            "header; upload it at least 72 pixels high. Without a logo the header shows a "
             "wordmark made from the centre's name."
         ),
     )

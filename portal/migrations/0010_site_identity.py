@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='siteprofile',
             name='logo',
-            field=models.ImageField(blank=True, help_text="A JPEG, PNG or WebP image, shown about 44 pixels high on a white plate in the header; upload it at least 88 pixels high. Without a logo the header shows a wordmark made from the centre's name.", upload_to=portal.models.identity_upload_to, verbose_name='logo'),
+            field=models.ImageField(blank=True, help_text="A JPEG, PNG or WebP image, shown about 36 pixels high on a white plate in the header; upload it at least 72 pixels high. Without a logo the header shows a wordmark made from the centre's name.", upload_to=portal.models.identity_upload_to, verbose_name='logo'),
         ),
         migrations.AddField(
             model_name='siteprofile',
