@@ -14,7 +14,8 @@
     event.preventDefault();
     var label = document.querySelector("label[for='" + CSS.escape(input.id) + "']");
     var legend = input.closest("fieldset") && input.closest("fieldset").querySelector("legend");
-    (label || legend || input).scrollIntoView({block: "start"});
+    // "instant": Bootstrap makes scrolling smooth, which would move the page after the focus.
+    (label || legend || input).scrollIntoView({block: "start", behavior: "instant"});
     input.focus({preventScroll: true});
   });
 })();
