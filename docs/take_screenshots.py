@@ -6,6 +6,7 @@ Needs a running site with the demo content (``make run``) and Debian's Chromium:
 
 writes ``after-<page>.png`` files: the first screen at 1280 × 800 and at 360 × 740 (a phone),
 in the languages listed below. PNGs are reduced to 256 colours to keep the repository light.
+The README's pictures: ``docs/take_screenshots.py http://127.0.0.1:8000 docs/screenshots readme``.
 """
 
 import io
@@ -36,6 +37,11 @@ SHOTS = {
     "overview-phone": ("agreements/overview/", "en", PHONE, False),
     "news-desktop": ("news/", "en", DESKTOP, False),
 }
+README_SHOTS = {
+    "home": ("", "en", DESKTOP, True),
+    "home-ru-phone": ("", "ru", PHONE, True),
+    "event-az-phone": (EVENT, "az", PHONE, False),
+}
 # Pages shown after an action: the registration form sent empty.
 FORM_ERRORS = {"register-errors-az-phone": (EVENT + "register/", "az", PHONE)}
 
@@ -49,12 +55,20 @@ def main(base_url: str, folder: str, prefix: str) -> None:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        for name, (path, language, viewport, full_page) in SHOTS.items():
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
+        readme = prefix == "readme"
+        for name, (path, language, viewport, full_page) in (
+            README_SHOTS if readme else SHOTS
+        ).items():
             page = browser.new_page(viewport=viewport)
             page.goto(f"{base_url}/{language}/{path}")
-            save(page.screenshot(full_page=full_page), out / f"{prefix}-{name}.png")
+            file_name = f"{name}.png" if readme else f"{prefix}-{name}.png"
+            save(page.screenshot(full_page=full_page), out / file_name)
             page.close()
+        if readme:
+            return
         for name, (path, language, viewport) in FORM_ERRORS.items():
             page = browser.new_page(viewport=viewport)
             page.goto(f"{base_url}/{language}/{path}")

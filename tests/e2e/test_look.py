@@ -48,9 +48,7 @@ def test_phone_first_screen_has_what_the_visitor_needs(live_server, page, screen
         progress = page.get_by_role("progressbar", name="Overall progress")
         if language == "en":
             assert progress.is_visible()
-        box = page.locator(".agreement-progress-box .agreement-progress").evaluate(
-            IN_FIRST_SCREEN
-        )
+        box = page.locator(".agreement-progress-box .agreement-progress").evaluate(IN_FIRST_SCREEN)
         assert box["inside"], (language, "overall progress", box)
 
 
@@ -89,10 +87,11 @@ def test_overview_chart_fits_a_phone(live_server, page, screenshot):
               const width = document.documentElement.clientWidth;
               const problems = [];
               const rows = document.querySelectorAll('.overview-chart .chart-row');
-              for (const el of document.querySelectorAll(
-                  '.overview-chart .chart-row > *, .overview-chart figcaption :not(.visually-hidden)')) {
+              const shown = '.overview-chart .chart-row > *, '
+                + '.overview-chart figcaption :not(.visually-hidden)';
+              for (const el of document.querySelectorAll(shown)) {
                 const box = el.getBoundingClientRect();
-                if (box.left < 0 || box.right > width) problems.push(el.className + ' overflows');
+                if (box.left < 0 || box.right > width) problems.push(el.className + ' sticks out');
                 if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'svg')
                   problems.push(el.className + ' clips its text');
                 const size = parseFloat(getComputedStyle(el).fontSize);
@@ -116,7 +115,9 @@ def test_a_failed_registration_focuses_the_error_summary(live_server, page):
     page.wait_for_load_state()
     assert page.title().startswith("Ошибка: ")
     summary = page.locator("#error-summary")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
     assert summary.evaluate(IN_FIRST_SCREEN)["inside"]
     summary.locator('a[href="#id_email"]').click()
     assert page.evaluate("document.activeElement.id") == "id_email"
