@@ -269,7 +269,8 @@ def test_site_profile_logo_and_sharing_image_through_the_admin(staff_client, set
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     profile.refresh_from_db()
-    assert profile.logo.name.startswith("site/") and profile.logo.name.endswith(".png")
-    assert profile.share_image.name.startswith("site/") and profile.share_image.name.endswith(".jpg")
+    logo, share = profile.logo.name, profile.share_image.name
+    assert logo.startswith("site/") and logo.endswith(".png") and "logo" not in logo
+    assert share.startswith("site/") and share.endswith(".jpg")
     assert b"<script" not in (tmp_path / profile.logo.name).read_bytes()
     assert profile.logo_shows_name
