@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.form_errors import CONSENT_SUMMARY_LABEL, ErrorSummaryMixin
+from portal.form_errors import ErrorSummaryMixin
 from portal.languages import active_language, column, columns, fallback_order, language_label
 from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
@@ -29,7 +29,7 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
     details (events.questions). Names are one line of text (portal.validators): line breaks
     have no place in a name badge, a CSV cell or anywhere near an email header."""
 
-    summary_labels = {"consent": CONSENT_SUMMARY_LABEL}
+    summary_labels = {"consent": _("Consent to data processing")}
     # What phones and browsers need to offer the right keyboard and fill in the details
     # (autocomplete tokens: the HTML standard's; inputmode picks the keyboard).
     input_attrs = {

@@ -11,8 +11,6 @@ A kernel module: it imports no app.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 
 @dataclass
 class SummaryItem:
@@ -47,7 +45,3 @@ class ErrorSummaryMixin:
             anchor = "" if field.is_hidden else input_id(field)
             items += [SummaryItem(anchor, str(label), message) for message in field.errors]
         return items
-
-
-# Shared by the forms that ask for consent to the privacy policy.
-CONSENT_SUMMARY_LABEL = _("Consent to data processing")
