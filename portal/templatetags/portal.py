@@ -1,3 +1,5 @@
+import zlib
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -27,6 +29,16 @@ def short_moment_filter(moment) -> str:
 def thumbnail(image, size: str = "card") -> str:
     """``{{ article.cover_image|thumbnail:"card" }}``: URL of a small WebP for list slots."""
     return thumbnail_url(image, size)
+
+
+TONES = 6  # .tone-1 … .tone-6 in static/css/portal.css
+
+
+@register.filter
+def tone(key) -> int:
+    """``{{ event.kind|tone }}``: one of the card visuals' tones (1–6), always the same for
+    the same key, so that a kind of event or a sector keeps its colour across the site."""
+    return zlib.crc32(str(key or "").encode()) % TONES + 1
 
 
 # ---- translated content: which language a text is shown in (portal.languages) ----
