@@ -27,6 +27,8 @@ from .validators import validate_document
 # Paths under /<lang>/agreements/ that an agreement's slug must not hide.
 RESERVED_SLUGS = {"overview", "feed", "measures"}
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+# An agreement's full text longer than this (in characters, about a screen) is folded.
+FULL_TEXT_FOLDED_FROM = 1500
 
 
 def round_percent(value: float | None) -> int | None:
@@ -222,6 +224,11 @@ class Agreement(MultilingualModel, models.Model):
             and self.valid_until < timezone.localdate()
             and self.status in self.RUNNING_STATUSES
         )
+
+    @property
+    def full_text_is_long(self) -> bool:
+        """Long enough to be shown folded on the agreement's page."""
+        return len(self.full_text or "") > FULL_TEXT_FOLDED_FROM
 
     @property
     def overall_percent(self) -> int | None:
