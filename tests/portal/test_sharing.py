@@ -178,11 +178,14 @@ def test_news_article_json_ld_has_image_publisher_logo_and_dates(client, content
     assert data["datePublished"] and data["dateModified"] >= data["datePublished"]
     publisher = data["publisher"]
     assert publisher["@type"] == "Organization"
-    assert publisher["name"] == {
-        "en": "Astrakhan Business Center",
-        "ru": "Астраханский бизнес-центр",
-        "az": "Həştərxan Biznes Mərkəzi",
-    }[language]
+    assert (
+        publisher["name"]
+        == {
+            "en": "Astrakhan Business Center",
+            "ru": "Астраханский бизнес-центр",
+            "az": "Həştərxan Biznes Mərkəzi",
+        }[language]
+    )
     assert publisher["logo"]["url"].endswith(".png")
     logo = publisher["logo"]["url"].removeprefix("http://testserver/media/")
     assert default_storage.exists(logo)
