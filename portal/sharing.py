@@ -31,8 +31,12 @@ def og_locale(code: str) -> str:
 
 def preview_image(request, site_profile, *, image=None, alt="", title="", label="", detail=""):
     """The page's preview image as {url, width, height, alt, type}: the item's ``image`` (an
-    ImageFieldFile) when it has one, else the card drawn from the texts."""
+    ImageFieldFile) when it has one; for pages about the centre itself (no title of their
+    own) the sharing image staff uploaded in the site profile, if any; else the card drawn
+    from the texts."""
     width, height = SIZES["share"]
+    if not image and site_profile.share_image and title in ("", site_profile.name):
+        image, alt = site_profile.share_image, site_profile.share_image_alt
     if image:
         url, kind = thumbnail_url(image, "share"), "image/jpeg"
         if not url.endswith(".jpg"):  # unreadable upload: the original is linked as it is
@@ -87,17 +91,21 @@ def page_meta(request, site_profile, **given) -> dict:
 
 
 def publisher(request, site_profile) -> dict:
-    """The centre as a schema.org Organization (publisher of news, organiser of events)."""
+    """The centre as a schema.org Organization (publisher of news, organiser of events): its
+    uploaded logo, or the square mark drawn from its name."""
+    if site_profile.logo:
+        logo = {"url": request.build_absolute_uri(site_profile.logo.url)}
+    else:
+        logo = {
+            "url": request.build_absolute_uri(cards.logo_url(site_name=site_profile.name)),
+            "width": cards.LOGO_SIZE,
+            "height": cards.LOGO_SIZE,
+        }
     return {
         "@type": "Organization",
         "name": site_profile.name,
         "url": request.build_absolute_uri(reverse("portal:home")),
-        "logo": {
-            "@type": "ImageObject",
-            "url": request.build_absolute_uri(cards.logo_url(site_name=site_profile.name)),
-            "width": cards.LOGO_SIZE,
-            "height": cards.LOGO_SIZE,
-        },
+        "logo": {"@type": "ImageObject", **logo},
     }
 
 

@@ -121,6 +121,24 @@ def test_an_item_with_an_image_is_previewed_with_a_1200_by_630_jpeg_of_it(client
         assert (image.format, image.size) == ("JPEG", (1200, 630))
 
 
+def test_the_sharing_image_and_logo_from_the_site_profile_are_used(client, content):
+    picture = io.BytesIO()
+    Image.new("RGB", (1600, 900), (20, 60, 120)).save(picture, "PNG")
+    profile = SiteProfile.objects.get()
+    profile.share_image = SimpleUploadedFile("share.png", picture.getvalue(), "image/png")
+    profile.share_image_alt = "The centre's hall"
+    profile.logo = SimpleUploadedFile("logo.png", picture.getvalue(), "image/png")
+    profile.save()
+    home = meta(client.get(reverse("portal:home")).content.decode())
+    assert home["og:image"].endswith(".jpg") and home["og:image:alt"] == "The centre's hall"
+    # A page with a title of its own keeps its drawn card.
+    event = meta(client.get(content["event"].get_absolute_url()).content.decode())
+    assert event["og:image"].endswith(".png")
+    page = client.get(content["article"].get_absolute_url()).content.decode()
+    article = json_ld(page, "NewsArticle")
+    assert article["publisher"]["logo"]["url"].endswith(profile.logo.url)
+
+
 def test_cards_set_cyrillic_and_azerbaijani_letters_in_a_font_that_has_them():
     assert cards.font_path("bold"), "DejaVu Sans is missing: apt-get install fonts-dejavu-core"
     font = cards.font("bold", 60)
