@@ -63,6 +63,9 @@ class EventListView(PaginatedListView):
             events = events.filter(starts_at__year=month.year, starts_at__month=month.month)
         return events
 
+    def accepted_query(self, page) -> dict:
+        return {**super().accepted_query(page), **({"when": "past"} if self.past else {})}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         months = remember(

@@ -14,6 +14,8 @@ import datetime
 from django import forms
 from django.views.generic import ListView
 
+from .pagecache import accept_query
+
 
 class PaginatedListView(ListView):
     """A list whose bad page numbers show the nearest real page instead of a 404."""
@@ -22,6 +24,20 @@ class PaginatedListView(ListView):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def accepted_query(self, page) -> dict:
+        """The query parameters this page took as given (for the page cache): the valid
+        filters and a page number that is the page shown."""
+        get = self.request.GET
+        accepted = {name: get[name] for name in getattr(self, "filters", {}) if name in get}
+        if page is not None and get.get(self.page_kwarg) == str(page.number):
+            accepted[self.page_kwarg] = page.number
+        return accepted
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        accept_query(self.request, self.accepted_query(context.get("page_obj")))
+        return context
 
 
 class FilterField(forms.Field):

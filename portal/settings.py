@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # An anonymous visitor's cached page is answered here, before sessions, authentication,
+    # messages, CSRF, change history and axes (portal.pagecache).
+    "portal.pagecache.PageCacheMiddleware",
     # TRACE and other methods we do not use: 405 on every URL (with the headers above).
     "portal.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -12,7 +12,7 @@ from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
 from .lists import PaginatedListView
 from .models import NewsArticle, Page, Sector, SiteProfile
-from .pagecache import remember
+from .pagecache import accept_query, remember
 from .search import search
 
 
@@ -111,9 +111,16 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         get = self.request.GET
-        context["results"] = search(
+        results = search(
             get.get("q", ""), kind=get.get("kind", ""), page=get.get("page", "")[:10] or 1
         )
+        context["results"] = results
+        accepted = {"q": get.get("q", "")}
+        if results.kind:
+            accepted["kind"] = results.kind
+        if results.page is not None:
+            accepted["page"] = results.page.number
+        accept_query(self.request, accepted)
         return context
 
 
