@@ -43,11 +43,43 @@ WITH_CALENDAR = {
 }
 
 
-def queue_registration_email(registration: Registration, kind: str) -> OutboxEmail | None:
+def queue_registration_email(
+    registration: Registration, kind: str, *, render: bool = True
+) -> OutboxEmail | None:
     """Write the email to the outbox in the registrant's language; the worker sends it after
-    commit."""
+    commit. With ``render=False`` only the address, the kind and the registration are written
+    (one short INSERT, for a transaction that holds a lock): the worker writes the subject,
+    text and calendar file just before sending (``render_queued_email``)."""
     if not registration.email:
         return None  # walk-ins may have no address
+    fields = _rendered(registration, kind) if render else {}
+    email = OutboxEmail.objects.create(
+        to=registration.email,
+        kind=kind,
+        language=registration.language,
+        registration=registration,
+        **fields,
+    )
+    schedule_delivery(email.pk)
+    return email
+
+
+def render_queued_email(email: OutboxEmail) -> OutboxEmail:
+    """Write the subject, text and calendar file of an email queued with ``render=False``,
+    from its registration and event as they are now (once: a rendered email is left as it
+    is). Called by the worker before sending."""
+    if email.subject or not email.kind or email.registration_id is None:
+        return email
+    registration = Registration.objects.select_related("event").get(pk=email.registration_id)
+    fields = _rendered(registration, email.kind)
+    OutboxEmail.objects.filter(pk=email.pk, subject="").update(**fields)
+    for name, value in fields.items():
+        setattr(email, name, value)
+    return email
+
+
+def _rendered(registration: Registration, kind: str) -> dict:
+    """The subject, text and attachments of a registration email of ``kind``."""
     event: Event = registration.event
     with translation.override(registration.language), timezone.override(event.zone):
         base_url = settings.PORTAL_BASE_URL
@@ -69,16 +101,7 @@ def queue_registration_email(registration: Registration, kind: str) -> OutboxEma
             attachments.append(
                 {"filename": "event.ics", "content": content, "mimetype": "text/calendar"}
             )
-    email = OutboxEmail.objects.create(
-        to=registration.email,
-        subject=subject[:300],
-        body=body,
-        attachments=attachments,
-        language=registration.language,
-        registration=registration,
-    )
-    schedule_delivery(email.pk)
-    return email
+    return {"subject": subject[:300], "body": body, "attachments": attachments}
 
 
 def queue_message_email(registration: Registration, message: EventMessage, language: str):

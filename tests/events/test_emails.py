@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from events import services
-from events.emails import SUBJECTS, queue_registration_email
+from events.emails import SUBJECTS, queue_registration_email, render_queued_email
 from events.models import OutboxEmail
 from portal.models import SiteProfile
 from tests.factories import EventFactory, RegistrationFactory
@@ -89,7 +89,8 @@ def test_a_registration_is_confirmed_in_the_registrants_language(event, language
         consent=True,
         language=language,
     )
-    email = OutboxEmail.objects.get(registration=result.registration)
+    # Queued inside the event's lock as a bare row; the worker writes it out before sending.
+    email = render_queued_email(OutboxEmail.objects.get(registration=result.registration))
     expected = CONTENT[language]
     assert email.language == language
     assert expected["title"] in email.subject

@@ -201,9 +201,10 @@ def test_a_hit_is_answered_before_sessions_auth_messages_history_and_axes(client
     assert client.get(url)[HEADER] == "miss"
     from axes.middleware import AxesMiddleware
     from django.contrib.auth.middleware import AuthenticationMiddleware
-    from django.contrib.messages.middleware import MessageMiddleware
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.middleware.csrf import CsrfViewMiddleware
+
+    from portal.middleware import LazyMessageMiddleware as MessageMiddleware
 
     def not_reached(self, request, *args, **kwargs):
         raise AssertionError(f"{type(self).__name__} ran for a cache hit")
