@@ -92,7 +92,7 @@ def pages(n: int) -> None:
         status, size = call(handler, path)
         queries = []
 
-        def timed(execute, sql, params, many, context):
+        def timed(execute, sql, params, many, context, queries=queries):
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)

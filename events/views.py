@@ -63,6 +63,10 @@ class EventListView(PaginatedListView):
             events = events.filter(starts_at__year=month.year, starts_at__month=month.month)
         return events
 
+    def count_name(self) -> str | None:
+        name = super().count_name()
+        return name and f"{name}:{'past' if self.past else 'upcoming'}"
+
     def accepted_query(self, page) -> dict:
         return {**super().accepted_query(page), **({"when": "past"} if self.past else {})}
 
