@@ -9,7 +9,7 @@ from portal.languages import ContentLanguageMixin, columns
 from portal.lists import PaginatedListView
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
-from portal.pagecache import remember
+from portal.pagecache import fragment_key, remember
 
 from . import opendata
 from .forms import RegistryFilterForm
@@ -99,6 +99,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
             kinds=Agreement.Kind.choices,
             statuses=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
             filters=self.filters,
+            rows_key=fragment_key(context["agreements"]),
         )
         return context
 

@@ -68,6 +68,18 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def generation() -> str:
+    """The current content generation (see the module docstring), for keys of rendered
+    fragments: a staff change to public content makes them all stale at once."""
+    return cache.get(GENERATION_KEY) or "-"
+
+
+def fragment_key(objects) -> str:
+    """A key for a fragment that shows ``objects`` (a page of a list): the content
+    generation and the objects' ids, in their order."""
+    return f"{generation()}:{','.join(str(obj.pk) for obj in objects)}"
+
+
 def remember(name: str, compute, *, seconds: int = 300):
     """A value derived from public content (a filter's list of years, say), computed once per
     content generation: a staff change recomputes it on the next request. ``seconds`` bounds
