@@ -16,7 +16,7 @@ from agreements.models import Agreement
 from portal.languages import ContentLanguageMixin
 from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector
-from portal.pagecache import remember
+from portal.pagecache import fragment_key, remember
 
 from . import services
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
@@ -82,6 +82,11 @@ class EventListView(PaginatedListView):
             kinds=Event.Kind.choices,
             months=months,
             filters=self.filters,
+            # The cards, rendered once per generation, language and page, and again when a
+            # seat count changes (registrations start no new generation).
+            rows_key=fragment_key(context["events"])
+            + ":"
+            + ",".join(f"{e.n_confirmed}/{e.n_waiting}" for e in context["events"]),
         )
         return context
 

@@ -13,7 +13,7 @@ from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
 from .lists import PaginatedListView
 from .models import NewsArticle, Page, Sector, SiteProfile
-from .pagecache import accept_query, remember
+from .pagecache import accept_query, fragment_key, remember
 from .search import search
 
 
@@ -38,7 +38,12 @@ class NewsListView(PaginatedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         years = remember("news:years", news_years)
-        context.update(sectors=self.sectors, years=years, filters=self.filters)
+        context.update(
+            sectors=self.sectors,
+            years=years,
+            filters=self.filters,
+            rows_key=fragment_key(context["articles"]),  # the cards, rendered once
+        )
         return context
 
 
