@@ -144,6 +144,7 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
                 (sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)
             ],
             is_preview=agreement.status == Agreement.Status.DRAFT,
+            measures_key=fragment_key([agreement]),
         )
         return context
 
