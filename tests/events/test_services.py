@@ -458,4 +458,7 @@ def test_the_locked_section_is_lock_count_insert(monkeypatch, django_assert_max_
     email.refresh_from_db()
     assert email.subject.startswith("Your registration is confirmed")
     assert result.registration.get_absolute_url() in email.body
-    assert email.attachments[0]["filename"] == "event.ics"
+    assert {"event.ics", "text/calendar"} <= {
+        value for attachment in email.attachments for value in attachment.values()
+    }
+    assert email.html  # the HTML part with the ticket, written by the worker too
