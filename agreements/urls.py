@@ -9,7 +9,14 @@ from .feeds import ProgressReportFeed, progress_feed_etag
 app_name = "agreements"
 
 urlpatterns = [
-    path("", cache_public_page(views.AgreementListView.as_view()), name="list"),
+    path(
+        "",
+        cache_public_page(
+            views.AgreementListView.as_view(),
+            params=("kind", "page", "party", "q", "sector", "status", "year"),
+        ),
+        name="list",
+    ),
     path("overview/", cache_public_page(views.OverviewView.as_view()), name="overview"),
     path("feed/", conditional(ProgressReportFeed(), progress_feed_etag), name="feed"),
     path("agreements.csv", views.AgreementsExportView.as_view(fmt="csv"), name="export-csv"),

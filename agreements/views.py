@@ -9,7 +9,7 @@ from portal.languages import ContentLanguageMixin, columns
 from portal.lists import PaginatedListView
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
-from portal.pagecache import remember
+from portal.pagecache import fragment_key, remember
 
 from . import opendata
 from .forms import RegistryFilterForm, public_statuses
@@ -101,6 +101,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
             kinds=Agreement.Kind.choices,
             statuses=self.counted_statuses(),
             filters=self.filters,
+            rows_key=fragment_key(context["agreements"]),
         )
         return context
 
@@ -152,6 +153,7 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
                 (sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)
             ],
             is_preview=agreement.status == Agreement.Status.DRAFT,
+            measures_key=fragment_key([agreement]),
         )
         return context
 

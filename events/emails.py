@@ -163,9 +163,10 @@ def _ticket_image(code: str) -> dict:
     }
 
 
-def _queue(registration: Registration, rendered: RenderedEmail) -> OutboxEmail:
+def _queue(registration: Registration, rendered: RenderedEmail, kind: str = "") -> OutboxEmail:
     email = OutboxEmail.objects.create(
         to=registration.email,
+        kind=kind,
         subject=rendered.subject,
         body=rendered.body,
         html=rendered.html,
@@ -177,12 +178,45 @@ def _queue(registration: Registration, rendered: RenderedEmail) -> OutboxEmail:
     return email
 
 
-def queue_registration_email(registration: Registration, kind: str) -> OutboxEmail | None:
+def queue_registration_email(
+    registration: Registration, kind: str, *, render: bool = True
+) -> OutboxEmail | None:
     """Write the email to the outbox in the registrant's language; the worker sends it after
-    commit."""
+    commit. With ``render=False`` only the address, the kind and the registration are written
+    (one short INSERT, for a transaction that holds a lock): the worker writes the subject,
+    text and calendar file just before sending (``render_queued_email``)."""
     if not registration.email:
         return None  # walk-ins may have no address
-    return _queue(registration, render_registration_email(registration, kind))
+    if not render:
+        email = OutboxEmail.objects.create(
+            to=registration.email,
+            kind=kind,
+            language=registration.language,
+            registration=registration,
+        )
+        schedule_delivery(email.pk)
+        return email
+    return _queue(registration, render_registration_email(registration, kind), kind=kind)
+
+
+def render_queued_email(email: OutboxEmail) -> OutboxEmail:
+    """Write the subject, both parts and the attachments of an email queued with
+    ``render=False``, from its registration and event as they are now (once: a rendered
+    email is left as it is). Called by the worker before sending."""
+    if email.subject or not email.kind or email.registration_id is None:
+        return email
+    registration = Registration.objects.select_related("event").get(pk=email.registration_id)
+    rendered = render_registration_email(registration, email.kind)
+    fields = {
+        "subject": rendered.subject,
+        "body": rendered.body,
+        "html": rendered.html,
+        "attachments": rendered.attachments,
+    }
+    OutboxEmail.objects.filter(pk=email.pk, subject="").update(**fields)
+    for name, value in fields.items():
+        setattr(email, name, value)
+    return email
 
 
 def queue_message_email(registration: Registration, message: EventMessage, language: str):

@@ -536,6 +536,9 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("Failed (gave up)")
 
     to = models.EmailField(_("to"), max_length=254)
+    # A registration email's kind (events.emails.SUBJECTS): an email queued inside a locked
+    # transaction is written by the worker from it, just before sending.
+    kind = models.CharField(_("kind"), max_length=20, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)

@@ -165,6 +165,9 @@ def deliver_outbox_email(pk: int) -> bool:
         return False
     attempts = email.attempts + 1
     try:
+        from .emails import render_queued_email  # emails imports this module
+
+        email = render_queued_email(email)
         mail.mailers.default.send_messages([_message(email)])
     except Exception as error:  # any mail-server failure keeps the email queued
         _record_failure(email, attempts=attempts, error=error)

@@ -100,16 +100,27 @@ def register_attendee(
     answers = answers or {}
     check_answers(event, answers)
     now = now or timezone.now()
-    with transaction.atomic():
-        event = _locked_event(event)
-        # Refusals first, the same for every address, so that they tell nobody who is in.
+    # Everything that needs no lock is read before it: the policy in force, and whether the
+    # address is registered already (a registration made meanwhile is caught by the
+    # constraint below). Refusals first, the same for every address, so that they tell
+    # nobody who is in.
+    policy_version = Page.privacy_policy_version()
+    existing = _find_active(event, email)
+    if existing is not None:
         state = event.registration_state(now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
-        existing = _find_active(event, email)
-        if existing is not None:
+        with transaction.atomic():
             queue_registration_email(existing, "link")
-            return RegistrationResult(existing, created=False)
+        return RegistrationResult(existing, created=False)
+    # Inside the lock only: lock the event, count its seats, insert the registration (its
+    # history row, its answers) and an outbox row that the worker writes out after commit
+    # (tests/events/test_concurrency.py counts these queries).
+    with transaction.atomic():
+        event = _locked_event(event)
+        state = event.registration_state(now)
+        if state in REFUSALS:
+            raise RegistrationError(REFUSALS[state])
         if event.approval_required:
             status = Status.PENDING
         elif state == State.WAITING_LIST:
@@ -123,7 +134,7 @@ def register_attendee(
                     email=email,
                     consent=True,
                     consent_at=now,
-                    policy_version=Page.privacy_policy_version(),
+                    policy_version=policy_version,
                     status=status,
                     created_at=now,
                     full_name=full_name,
@@ -140,7 +151,7 @@ def register_attendee(
                 raise
             return RegistrationResult(existing, created=False)
         store_answers(registration, answers)
-        queue_registration_email(registration, status)
+        queue_registration_email(registration, status, render=False)
     return RegistrationResult(registration, created=True)
 
 

@@ -9,7 +9,13 @@ from .ics import calendar_validators
 app_name = "events"
 
 urlpatterns = [
-    path("", cache_public_page(views.EventListView.as_view()), name="list"),
+    path(
+        "",
+        cache_public_page(
+            views.EventListView.as_view(), params=("kind", "month", "page", "sector", "when")
+        ),
+        name="list",
+    ),
     path("seats.json", views.seat_states, name="seats"),
     path("calendar.ics", conditional(views.events_calendar, calendar_validators), name="calendar"),
     path("<slug:slug>/", cache_public_page(views.EventDetailView.as_view()), name="detail"),

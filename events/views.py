@@ -19,7 +19,7 @@ from portal import sharing
 from portal.languages import ContentLanguageMixin
 from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector, SiteProfile
-from portal.pagecache import remember
+from portal.pagecache import fragment_key, remember
 
 from . import checkin, services, structured_data, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
@@ -66,6 +66,13 @@ class EventListView(PaginatedListView):
             events = events.filter(starts_at__year=month.year, starts_at__month=month.month)
         return events
 
+    def count_name(self) -> str | None:
+        name = super().count_name()
+        return name and f"{name}:{'past' if self.past else 'upcoming'}"
+
+    def accepted_query(self, page) -> dict:
+        return {**super().accepted_query(page), **({"when": "past"} if self.past else {})}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         months = remember(
@@ -78,6 +85,11 @@ class EventListView(PaginatedListView):
             kinds=Event.Kind.choices,
             months=months,
             filters=self.filters,
+            # The cards, rendered once per generation, language and page, and again when a
+            # seat count changes (registrations start no new generation).
+            rows_key=fragment_key(context["events"])
+            + ":"
+            + ",".join(f"{e.n_confirmed}/{e.n_waiting}" for e in context["events"]),
         )
         return context
 

@@ -12,16 +12,66 @@ A kernel module: it imports no app.
 import datetime
 
 from django import forms
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.views.generic import ListView
+
+from .pagecache import accept_query, remember
+
+# How long an unfiltered list's count is kept at most (what no save announces: a scheduled
+# article whose time has come, an event that has become past).
+COUNT_SECONDS = 60
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose count is computed once per content generation (and at most
+    COUNT_SECONDS) under ``count_name``: an unfiltered list of 10,000 rows is not counted
+    on every request. Without a name it counts as Django's does."""
+
+    def __init__(self, *args, count_name: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_name is None:
+            return super().count
+        return remember(self.count_name, lambda: Paginator.count.func(self), seconds=COUNT_SECONDS)
 
 
 class PaginatedListView(ListView):
-    """A list whose bad page numbers show the nearest real page instead of a 404."""
+    """A list whose bad page numbers show the nearest real page instead of a 404, and whose
+    unfiltered count is remembered per content generation (``count_name``)."""
+
+    paginator_class = RememberedCountPaginator
+
+    def count_name(self) -> str | None:
+        """The name its count is remembered under when nothing filters the list (None: count
+        every time). Subclasses whose list depends on more than ``filters`` extend it."""
+        if getattr(self, "filters", None):
+            return None
+        return f"list-count:{type(self).__module__}.{type(self).__name__}"
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator = self.get_paginator(
+            queryset, page_size, allow_empty_first_page=True, count_name=self.count_name()
+        )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def accepted_query(self, page) -> dict:
+        """The query parameters this page took as given (for the page cache): the valid
+        filters and a page number that is the page shown."""
+        get = self.request.GET
+        accepted = {name: get[name] for name in getattr(self, "filters", {}) if name in get}
+        if page is not None and get.get(self.page_kwarg) == str(page.number):
+            accepted[self.page_kwarg] = page.number
+        return accepted
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        accept_query(self.request, self.accepted_query(context.get("page_obj")))
+        return context
 
 
 class FilterField(forms.Field):

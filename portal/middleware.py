@@ -8,8 +8,11 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponseNotAllowed
+from django.utils.functional import SimpleLazyObject, empty
 
 from .errors import bad_request
 from .logs import redact_path, request_id_var
@@ -20,25 +23,41 @@ database_log = logging.getLogger("portal.database")
 # What we accept from the proxy: short and plain, so it cannot forge log lines or headers.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
+# Methods the site answers. Anything else (TRACE, PUT, DELETE, OPTIONS, WebDAV …) is 405 on
+# every URL: function views and feeds would otherwise answer TRACE like GET.
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
 
 class RequestIdMiddleware:
     """Gives each request an id, logs one line per request and returns the id to the client.
 
     The id comes from the reverse proxy's ``X-Request-ID`` header when it looks sane, so that
     proxy and application logs can be joined; otherwise a fresh one is generated.
+
+    Also the outermost rules, in this one layer rather than three (each layer of middleware
+    costs every request, static files and cached pages included): 405 for the methods the
+    site does not use (``ALLOWED_METHODS``) and ``Cross-Origin-Resource-Policy`` (Django has
+    no setting for it) on every response: other sites cannot embed our pages, images or
+    scripts.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = getattr(settings, "CROSS_ORIGIN_RESOURCE_POLICY", "same-origin")
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
-            response = self.get_response(request)
+            if request.method not in ALLOWED_METHODS:
+                response = HttpResponseNotAllowed(ALLOWED_METHODS)
+            else:
+                response = self.get_response(request)
+            if self.policy:
+                response.headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
             response["X-Request-ID"] = request_id
             path = redact_path(request.path)
             access_log.info(
@@ -59,7 +78,8 @@ class RequestIdMiddleware:
 
 
 class CrossOriginResourcePolicyMiddleware:
-    """Sets ``Cross-Origin-Resource-Policy`` (Django has no setting for it) on every response,
+    """(Kept for settings that list it; RequestIdMiddleware sets the header.) Sets
+    ``Cross-Origin-Resource-Policy`` (Django has no setting for it) on every response,
     static files included: other sites cannot embed our pages, images or scripts."""
 
     def __init__(self, get_response):
@@ -73,13 +93,9 @@ class CrossOriginResourcePolicyMiddleware:
         return response
 
 
-# Methods the site answers. Anything else (TRACE, PUT, DELETE, OPTIONS, WebDAV …) is 405 on
-# every URL: function views and feeds would otherwise answer TRACE like GET.
-ALLOWED_METHODS = ("GET", "HEAD", "POST")
-
-
 class AllowedMethodsMiddleware:
-    """405 for every method the site does not use, whatever the URL."""
+    """405 for every method the site does not use, whatever the URL. (Kept for settings that
+    list it; RequestIdMiddleware answers them.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,3 +179,19 @@ class RetryLostDatabaseConnectionMiddleware:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()  # the first error may have come from rendering
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, except that the message storage is made when a view or a
+    template first uses it: most requests (static files, bare pages, feeds) never do, and
+    making it reads two cookies and the session. Messages added, shown and kept work as
+    with Django's; a request that never used its storage has nothing to update."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -1,35 +1,55 @@
 """Whole-page caching for anonymous visitors, with a short lifetime and invalidation.
 
-A page is served from the cache (Redis when REDIS_URL is set, local memory otherwise) only
-when the same bytes are right for every visitor who could get them:
+A URL whose view is wrapped in ``cache_public_page`` is answered by ``PageCacheMiddleware``
+early in the middleware stack — a hit never reaches sessions, authentication, messages, CSRF,
+the change history or axes — and only when the same bytes are right for every visitor who
+could get them:
 
 - the request is a GET or HEAD without a session or messages cookie (staff are logged in and
   therefore always get fresh pages; so does a visitor with a message waiting);
 - the response is a 200 that set no cookie and did not use a CSRF token (a page with a form
-  carries a per-visitor token and is never stored), and is not streamed.
+  carries a per-visitor token and is never stored), is not streamed and not private.
 
-The key is site + scheme + language + full path (with the query string). Each stored page
-remembers the "content generation" it was made under; a staff change to any public content
-(news, pages, site profile, sectors, key figures, events, agreements and their parts) starts a
-new generation, so every cached page is out of date at once — a change shows on the next
-request. On top of that, entries live at most PORTAL_PAGE_CACHE_SECONDS (60 s): what no save
-announces — seat counts after registrations, a scheduled article whose time has come, an
-event that has started — is never older than that. Registration itself always checks the live
-count in the database.
+The key is site + scheme + path + language (the URL's) + the query parameters the page
+understands (``params``), sorted; other parameters (``utm_source``, junk) are left out, so
+they map to the page's one entry. A page is stored only when its query string is canonical:
+nothing but those parameters, once each, and values the view took as given (its valid
+filters, the page number it showed: ``accept_query``); so neither junk names nor junk values
+can fill the cache. A hit replays the stored response with all its headers (Content-Type,
+Content-Language, Vary, X-Robots-Tag, Last-Modified …); the outer middleware then adds the
+per-request ones (request id, CSP, security headers). Stored pages carry ``Cache-Control:
+public, max-age=PUBLIC_MAX_AGE`` and ``Vary: Cookie``, so that a proxy's micro-cache
+(README, "Deploying") can answer repeated requests for a few seconds.
+
+Each stored page remembers the "content generation" it was made under; a staff change to any
+public content (news, pages, site profile, sectors, key figures, events, agreements and their
+parts) starts a new generation, so every cached page is out of date at once — a change shows
+on the next request (through a proxy's micro-cache, within PUBLIC_MAX_AGE). On top of that,
+entries live at most PORTAL_PAGE_CACHE_SECONDS (60 s): what no save announces — seat counts
+after registrations, a scheduled article whose time has come, an event that has started — is
+never older than that. Registration itself always checks the live count in the database.
 """
 
 import hashlib
 import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "portal:page-cache:generation"
 HEADER = "X-Page-Cache"
+# Cache-Control max-age of a cached page: how long a proxy's micro-cache or a browser may keep
+# it (the portal's own cache follows staff changes at once; these cannot).
+PUBLIC_MAX_AGE = 10
 
 
 def page_cache_seconds() -> int:
@@ -46,6 +66,18 @@ def bump_generation() -> None:
 
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def generation() -> str:
+    """The current content generation (see the module docstring), for keys of rendered
+    fragments: a staff change to public content makes them all stale at once."""
+    return cache.get(GENERATION_KEY) or "-"
+
+
+def fragment_key(objects) -> str:
+    """A key for a fragment that shows ``objects`` (a page of a list): the content
+    generation and the objects' ids, in their order."""
+    return f"{generation()}:{','.join(str(obj.pk) for obj in objects)}"
 
 
 def remember(name: str, compute, *, seconds: int = 300):
@@ -107,23 +139,109 @@ def _is_shareable(request, response) -> bool:
         and not getattr(response, "streaming", False)
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in response.get("Cache-Control", "")
+        and "no-cache" not in response.get("Cache-Control", "")
     )
 
 
-def _key(request) -> str:
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{get_language()}"
-    return "portal:page:" + hashlib.sha256(raw.encode()).hexdigest()
+@dataclass(frozen=True)
+class CachedPage:
+    """What a decorated view's URL caches: ``params``, the query parameters the page
+    understands (the others are left out of the key); ``accept(request)``, after the view
+    ran, the values it took as they are (None: the view says so itself, with
+    ``accept_query``)."""
+
+    params: tuple[str, ...] = ()
+    accept: Callable | None = None
 
 
-def cache_public_page(view):
-    """Decorate a public view so that anonymous visitors get cached pages (see above)."""
+def cache_public_page(view, *, params: Iterable[str] = (), accept: Callable | None = None):
+    """Mark a public view's URL as cached for anonymous visitors (the module docstring);
+    ``PageCacheMiddleware`` does the work, before the middleware a hit does not need."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapped.cached_page = CachedPage(tuple(sorted(params)), accept)
+    return wrapped
+
+
+def accept_query(request, values: Mapping[str, object]) -> None:
+    """The view took these query parameters as given (its filters, the page number): only a
+    page whose every parameter the view took is stored, so values it ignored (an unknown
+    sector, page 99999) cannot fill the cache."""
+    request.page_cache_accepted = {name: str(value) for name, value in values.items()}
+
+
+def _cached_page(request) -> tuple[CachedPage, str] | None:
+    """The CachedPage of the request's URL and the URL's language ("-" for a URL without
+    one, such as the sitemaps), or None for URLs that are not cached."""
+    path = request.path_info
+    language = translation.get_language_from_path(path)
+    try:
+        if language:
+            # i18n_patterns resolve in the active language: the one in the URL, as
+            # LocaleMiddleware will activate it.
+            with translation.override(language):
+                match = resolve(path)
+        else:
+            match = resolve(path)
+    except Resolver404:
+        return None
+    page = getattr(match.func, "cached_page", None)
+    return (page, language or "-") if page is not None else None
+
+
+def _key(request, page: CachedPage, language: str) -> str:
+    get = request.GET
+    query = urlencode([(name, get[name]) for name in page.params if get.get(name)])
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
+    return "portal:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _query_is_canonical(request, page: CachedPage) -> bool:
+    """True when the query string holds only parameters the page understands, once each and
+    as the view took them: the page rendered for it (its links keep the query) is the page
+    for everyone whose request has the same key."""
+    get = request.GET
+    if not get:
+        return True
+    accepted = page.accept(request) if page.accept else getattr(request, "page_cache_accepted", {})
+    for name, values in get.lists():
+        if name not in page.params or len(values) != 1:
+            return False
+        if values[0] and accepted.get(name) != values[0]:
+            return False
+    return True
+
+
+def public_cache_control(response, seconds: int) -> None:
+    """Shared caches (a proxy's micro-cache) and browsers may keep the page a few seconds;
+    ``Vary: Cookie``, because a logged-in staff member gets another page."""
+    response["Cache-Control"] = f"public, max-age={min(seconds, PUBLIC_MAX_AGE)}"
+    patch_vary_headers(response, ("Cookie",))
+
+
+class PageCacheMiddleware:
+    """Answers an anonymous request from the page cache before the middleware that a cached
+    page does not need (sessions, authentication, messages, change history, axes, CSRF); on
+    a miss, stores the page the rest of the stack produced, with its headers.
+
+    Placed after SecurityMiddleware, WhiteNoise and the CSP middleware, which add their
+    headers to hits and misses alike; the language comes from the URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         seconds = page_cache_seconds()
         if not seconds or not _is_anonymous_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
+            return self.get_response(request)
+        found_page = _cached_page(request)
+        if found_page is None or _has_control_characters(request):
+            return self.get_response(request)
+        page, language = found_page
+        key = _key(request, page, language)
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
@@ -131,15 +249,31 @@ def cache_public_page(view):
             generation = cache.get(GENERATION_KEY)
         stored = found.get(key)
         if stored is not None and generation is not None and stored[0] == generation:
-            response = HttpResponse(stored[1], content_type=stored[2])
-            response[HEADER] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if generation is not None and _is_shareable(request, response):
-            cache.set(key, (generation, response.content, response["Content-Type"]), seconds)
+            return _replay(stored)
+        response = self.get_response(request)
+        if (
+            generation is not None
+            and _is_shareable(request, response)
+            and _query_is_canonical(request, page)
+        ):
+            public_cache_control(response, seconds)
+            headers = [(name, value) for name, value in response.items() if name != HEADER]
+            cache.set(key, (generation, response.content, headers), seconds)
             response[HEADER] = "miss"
         return response
 
-    return wrapped
+
+def _replay(stored) -> HttpResponse:
+    _generation, content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+def _has_control_characters(request) -> bool:
+    """Such requests get their 400 from RejectControlCharactersMiddleware, never a page."""
+    from .middleware import RejectControlCharactersMiddleware
+
+    return RejectControlCharactersMiddleware.has_control_characters(request)

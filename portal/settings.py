@@ -83,13 +83,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost, so that static files and redirects get them too.
+    # Also 405 for methods we do not use (TRACE …) and Cross-Origin-Resource-Policy.
     "portal.middleware.RequestIdMiddleware",
-    "portal.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # TRACE and other methods we do not use: 405 on every URL (with the headers above).
-    "portal.middleware.AllowedMethodsMiddleware",
+    # An anonymous visitor's cached page is answered here, before sessions, authentication,
+    # messages, CSRF, change history and axes (portal.pagecache).
+    "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Control characters in the path, query string or a form: 400 in the visitor's language,
@@ -98,7 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message storage made only when something uses it.
+    "portal.middleware.LazyMessageMiddleware",
     # Records the logged-in user on change-history entries (agreements, measures, events,
     # registrations).
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -19,6 +19,14 @@ from .feeds import LatestNewsFeed
 from .pagecache import cache_public_page
 from .sitemaps import NewsSitemap, PageSitemap, StaticViewSitemap, latest_news_change
 
+
+def sitemap_page(request) -> dict:
+    """A sitemap's ?p= as the page cache takes it: a page number without leading zeros (a
+    page that does not exist is a 404, which is never stored)."""
+    page = request.GET.get("p", "")
+    return {"p": page} if page.isdigit() and not page.startswith("0") else {}
+
+
 sitemaps = {
     "site": StaticViewSitemap(
         {
@@ -36,13 +44,21 @@ sitemaps = {
 
 site_patterns = [
     path("", cache_public_page(home.HomeView.as_view()), name="home"),
-    path("news/", cache_public_page(views.NewsListView.as_view()), name="news-list"),
+    path(
+        "news/",
+        cache_public_page(views.NewsListView.as_view(), params=("page", "sector", "year")),
+        name="news-list",
+    ),
     path("news/feed/", conditional(LatestNewsFeed(), news_feed_etag), name="news-feed"),
     path(
         "news/<slug:slug>/", cache_public_page(views.NewsDetailView.as_view()), name="news-detail"
     ),
     path("pages/<slug:slug>/", cache_public_page(views.PageView.as_view()), name="page"),
-    path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
+    path(
+        "search/",
+        cache_public_page(views.SearchView.as_view(), params=("kind", "page", "q")),
+        name="search",
+    ),
 ]
 
 urlpatterns = [
@@ -50,10 +66,15 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     # An index of per-section sitemaps, each paginated (?p=2): one file of every article in
     # three languages would be tens of thousands of entries and seconds to render.
-    path("sitemap.xml", cache_public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap_index, params=("p",), accept=sitemap_page),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        cache_public_page(sitemap),
+        cache_public_page(sitemap, params=("p",), accept=sitemap_page),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),

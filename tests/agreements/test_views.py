@@ -384,3 +384,17 @@ def test_sitemap_lists_public_agreements_only(client):
     xml = client.get("/sitemap-agreements.xml").content.decode()
     assert f"/ru/agreements/{public.slug}/</loc>" in xml
     assert f"/agreements/{draft.slug}/" not in xml
+
+
+def test_the_list_rows_are_rendered_once_and_follow_changes(client):
+    """The table's rows are a fragment kept per content generation and language: a second
+    request renders none of them again, a change (a progress report) shows at once."""
+    agreement = AgreementFactory(title="Caspian ports memorandum")
+    measure = MeasureFactory(agreement=agreement)
+    url = reverse("agreements:list")
+    assert "Caspian ports memorandum" in client.get(url).content.decode()
+    assert "Caspian ports memorandum" in client.get("/ru" + url[3:]).content.decode()
+    services.record_progress(measure=measure, progress=40, text="Under way")
+    assert ">40%<" in client.get(url).content.decode().replace(" ", "")
+    Agreement.objects.filter(pk=agreement.pk).update(title="Quietly renamed")  # no signal
+    assert "Caspian ports memorandum" in client.get(url).content.decode()  # the fragment

@@ -411,3 +411,54 @@ def test_walk_in_is_checked_in_and_respects_capacity():
     with pytest.raises(services.RegistrationError):
         services.add_walk_in(event=event, full_name="One too many")
     assert event.registrations.count() == 2
+
+
+def test_the_locked_section_is_lock_count_insert(monkeypatch, django_assert_max_num_queries):
+    """Inside the event's lock only: the lock, the seat count, the registration's INSERT
+    (with its savepoint and history row) and the outbox row's INSERT; the email is written
+    by the worker after commit. The same number of queries however full the event is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory(capacity=50)
+    RegistrationFactory.create_batch(5, event=event)
+    locked_from = []
+    lock = services._locked_event
+
+    def marked(event):
+        locked_from.append(len(connection.queries_log))
+        return lock(event)
+
+    monkeypatch.setattr(services, "_locked_event", marked)
+    counts = []
+    for number in range(3):
+        locked_from.clear()
+        with CaptureQueriesContext(connection) as queries:
+            result = services.register_attendee(
+                event=event, full_name="Ann", email=f"ann{number}@example.org", consent=True
+            )
+        locked = [
+            q["sql"] for q in queries.captured_queries[locked_from[0] - queries.initial_queries :]
+        ]
+        counts.append(len(locked))
+        assert result.created
+    statements = [sql.split()[0] for sql in locked]
+    # lock, count, savepoint, 2 INSERTs, release, outbox INSERT, and the transaction's end
+    # (a RELEASE inside the test's transaction, a COMMIT in production)
+    assert counts[0] == counts[1] == counts[2] <= 8, locked
+    assert statements.count("INSERT") == 3, locked  # registration, its history row, the outbox
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in locked[0]
+    email = OutboxEmail.objects.get(registration=result.registration)
+    assert (email.kind, email.subject, email.body) == ("confirmed", "", "")
+    # The worker writes it out before sending.
+    from events.outbox import deliver_outbox_email
+
+    assert deliver_outbox_email(email.pk)
+    email.refresh_from_db()
+    assert email.subject.startswith("Your registration is confirmed")
+    assert result.registration.get_absolute_url() in email.body
+    assert {"event.ics", "text/calendar"} <= {
+        value for attachment in email.attachments for value in attachment.values()
+    }
+    assert email.html  # the HTML part with the ticket, written by the worker too

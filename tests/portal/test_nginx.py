@@ -64,9 +64,10 @@ def nginx(production_server, tmp_path_factory):
         .replace("/etc/letsencrypt/live/portal.example.org/privkey.pem", str(tmp / "key.pem"))
         .replace("/var/log/nginx/", f"{tmp}/")
         .replace("/srv/portal/media/", f"{tmp}/media/")
+        .replace("/var/cache/nginx/portal", f"{tmp}/cache")
         .replace("http://127.0.0.1:8000", f"http://127.0.0.1:{production_server.port}")
     )
-    assert site.count(str(tmp)) >= 4  # every machine-specific path was replaced
+    assert site.count(str(tmp)) >= 5  # every machine-specific path was replaced
     config = tmp / "nginx.conf"
     config.write_text(
         f"daemon off;\nmaster_process off;\npid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\n"
@@ -89,7 +90,7 @@ def nginx(production_server, tmp_path_factory):
         process.wait(timeout=30)
 
 
-def get(port: int, path: str, *, tls: bool = True) -> http.client.HTTPResponse:
+def get(port: int, path: str, *, tls: bool = True, cookie: str = "") -> http.client.HTTPResponse:
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -97,7 +98,8 @@ def get(port: int, path: str, *, tls: bool = True) -> http.client.HTTPResponse:
         connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=15, context=context)
     else:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    connection.request("GET", path, headers={"Host": "localhost"})
+    headers = {"Host": "localhost", **({"Cookie": cookie} if cookie else {})}
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -122,3 +124,15 @@ def test_the_readme_config_proxies_and_logs_nothing_personal(nginx):
     text = nginx["log"].read_text()
     for secret in (TOKEN, "example.org", "ann", "79001234567", "sector", "?"):
         assert secret not in text, secret
+
+
+def test_the_micro_cache_answers_public_pages_and_never_staff_or_forms(nginx):
+    first = get(nginx["https"], "/en/agreements/")
+    assert first.status == 200 and first.getheader("Cache-Control") == "public, max-age=10"
+    assert get(nginx["https"], "/en/agreements/").getheader("X-Micro-Cache") == "HIT"
+    staff = get(nginx["https"], "/en/agreements/", cookie="__Host-sessionid=abc")
+    assert staff.getheader("X-Micro-Cache") == "BYPASS"
+    # The login form carries a CSRF token: private, never kept by nginx.
+    login = get(nginx["https"], "/admin/login/")
+    assert "public" not in login.getheader("Cache-Control", "")
+    assert get(nginx["https"], "/admin/login/").getheader("X-Micro-Cache") != "HIT"

@@ -20,6 +20,7 @@ from tests.factories import (
     NewsArticleFactory,
     ProgressReportFactory,
     RegistrationFactory,
+    SectorFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,136 @@ def test_filter_choices_follow_a_staff_change(client):
     assert client.get("/en/news/").context["years"] == [2021]
     NewsArticleFactory(publish_at=datetime(2019, 5, 1, tzinfo=UTC))  # a save: new generation
     assert client.get("/en/news/").context["years"] == [2021, 2019]
+
+
+# ---- answered early, replayed faithfully, keyed by what the page understands ----
+
+
+def test_a_hit_is_answered_before_sessions_auth_messages_history_and_axes(client, monkeypatch):
+    NewsArticleFactory()
+    url = reverse("portal:news-list")
+    assert client.get(url)[HEADER] == "miss"
+    from axes.middleware import AxesMiddleware
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    from portal.middleware import LazyMessageMiddleware as MessageMiddleware
+
+    def not_reached(self, request, *args, **kwargs):
+        raise AssertionError(f"{type(self).__name__} ran for a cache hit")
+
+    for middleware in (SessionMiddleware, AuthenticationMiddleware, MessageMiddleware):
+        monkeypatch.setattr(middleware, "process_request", not_reached)
+    monkeypatch.setattr(CsrfViewMiddleware, "process_view", not_reached)
+    monkeypatch.setattr(AxesMiddleware, "__call__", not_reached)
+    hit = client.get(url)
+    assert hit[HEADER] == "hit" and hit.status_code == 200
+    assert hit["X-Request-ID"] and "Content-Security-Policy" in hit  # the outer middleware
+
+
+def test_a_hit_replays_the_original_headers(client):
+    NewsArticleFactory()
+    for url in ("/sitemap.xml", "/sitemap-news.xml", reverse("portal:news-list")):
+        first = client.get(url)
+        assert first[HEADER] == "miss", url
+        hit = client.get(url)
+        assert hit[HEADER] == "hit", url
+        per_request = {HEADER.lower(), "x-request-id", "content-security-policy"}
+        original = {k.lower(): v for k, v in first.items() if k.lower() not in per_request}
+        replayed = {k.lower(): v for k, v in hit.items() if k.lower() not in per_request}
+        assert replayed == original, url
+    # Django's sitemap views set these two; a hit used to drop them.
+    sitemap = client.get("/sitemap-news.xml")
+    assert sitemap[HEADER] == "hit"
+    assert sitemap["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert "Last-Modified" in sitemap
+
+
+def test_cached_pages_are_public_for_a_proxy_for_a_few_seconds(client):
+    NewsArticleFactory()
+    url = reverse("portal:news-list")
+    for expected in ("miss", "hit"):
+        response = client.get(url)
+        assert response[HEADER] == expected
+        assert response["Cache-Control"] == "public, max-age=10"
+        assert "Cookie" in response["Vary"]
+
+
+def test_junk_query_parameters_map_to_the_one_entry(client, django_assert_num_queries):
+    NewsArticleFactory(title="Only story")
+    url = reverse("portal:news-list")
+    assert client.get(url)[HEADER] == "miss"
+    for junk in ("?utm_source=mail", "?utm_source=x&fbclid=1", "?a=1&b=2&c=3", "?q=nothing"):
+        with django_assert_num_queries(0):
+            response = client.get(url + junk)
+        assert response[HEADER] == "hit", junk
+    # Parameters the page understands make their own entries, in any order.
+    sector = SectorFactory(slug="trade")
+    NewsArticleFactory(sectors=[sector])
+    assert client.get(url + "?sector=trade&page=1")[HEADER] == "miss"
+    assert client.get(url + "?page=1&sector=trade")[HEADER] == "hit"
+    assert client.get(url + "?page=1&utm=1&sector=trade")[HEADER] == "hit"
+
+
+def test_junk_values_and_junk_names_are_never_stored(client):
+    NewsArticleFactory()
+    url = reverse("portal:news-list")
+    from django.core.cache import cache
+
+    def entries() -> int:
+        return sum(1 for key in cache._cache if ":portal:page:" in key)
+
+    before = entries()
+    for query in (
+        "?utm_source=mail",  # a name the page does not understand (the page's links keep it)
+        "?sector=no-such-sector",  # ignored by the filter
+        "?year=abcd",
+        "?page=99999",  # shows the last page
+        "?page=1&page=2",
+    ):
+        response = client.get(url + query)
+        assert response.status_code == 200 and HEADER not in response, query
+        assert "public" not in response.get("Cache-Control", ""), query
+    assert entries() == before
+    client.get(url)
+    assert entries() == before + 1
+
+
+def test_private_pages_are_never_cached_or_public(client):
+    event = EventFactory()
+    registration = RegistrationFactory(event=event)
+    urls = [
+        reverse("events:register", args=[event.slug]),  # a form with a CSRF token
+        reverse("events:lost-link", args=[event.slug]),
+        registration.get_absolute_url(),  # personal data
+        reverse("admin:login"),
+    ]
+    for url in urls:
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert HEADER not in response, url
+            assert "public" not in response.get("Cache-Control", ""), url
+            assert (
+                "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+            ), url
+
+
+def test_a_page_whose_view_uses_a_csrf_token_is_not_stored(client, rf):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from portal.pagecache import PageCacheMiddleware, cache_public_page
+
+    def view(request):
+        return HttpResponse(f"<input value='{get_token(request)}'>")
+
+    wrapped = cache_public_page(view)
+    request = rf.get("/en/")
+    response = PageCacheMiddleware(lambda request: wrapped(request))
+    from unittest import mock
+
+    with mock.patch("portal.pagecache._cached_page", return_value=(wrapped.cached_page, "en")):
+        first = response(request)
+    assert HEADER not in first and "public" not in first.get("Cache-Control", "")

@@ -1,0 +1,160 @@
+"""In-process timings for the speed work (issue 13): requests through Django's WSGI handler,
+no network, no gunicorn, so that one change's effect shows without wrk's noise.
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://…/portal_bench \\
+        python bench/inprocess.py pages [N]        # ms per request for the bench's pages
+    python bench/inprocess.py middleware [N]       # each middleware's cost on a bare view
+    python bench/inprocess.py profile PATH [N]     # cProfile of N requests of one page
+
+Needs the scale dataset (``manage.py load_scale_data``), as make bench loads it.
+"""
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import RequestFactory, override_settings  # noqa: E402
+
+HOST = "127.0.0.1"
+
+
+def environ(path: str) -> dict:
+    path, _, query = path.partition("?")
+    return RequestFactory(HTTP_HOST=HOST)._base_environ(PATH_INFO=path, QUERY_STRING=query)
+
+
+def call(handler, path: str) -> tuple[int, int]:
+    statuses = []
+    body = handler(environ(path), lambda status, headers, exc_info=None: statuses.append(status))
+    size = sum(len(chunk) for chunk in body)
+    if hasattr(body, "close"):
+        body.close()
+    return int(statuses[0].split()[0]), size
+
+
+def per_request_ms(handler, path: str, n: int, batches: int = 3) -> float:
+    for _ in range(3):
+        call(handler, path)
+    best = []
+    for _ in range(batches):  # the best of three batches: least disturbed by the machine
+        started = time.perf_counter()
+        for _ in range(n):
+            call(handler, path)
+        best.append((time.perf_counter() - started) * 1000 / n)
+    return min(best)
+
+
+def bench_pages() -> list[tuple[str, str]]:
+    from agreements.models import Agreement
+    from events.models import Event
+    from portal.models import NewsArticle
+
+    article = NewsArticle.objects.published().order_by("-publish_at").first()
+    from django.utils import timezone
+
+    event = (
+        Event.objects.filter(status="published", starts_at__gt=timezone.now())
+        .exclude(slug="bench-registration")
+        .order_by("starts_at")
+        .first()
+    )
+    agreement = Agreement.objects.public().order_by("pk").last()
+    return [
+        ("bare", "/bench/bare/"),
+        ("home", "/en/"),
+        ("news list", "/en/news/"),
+        ("article", article.get_absolute_url()),
+        ("events list", "/en/events/"),
+        ("event", event.get_absolute_url()),
+        ("agreements list", "/en/agreements/"),
+        ("agreement", agreement.get_absolute_url()),
+        ("search", "/en/search/?q=Caspian+shipping"),
+    ]
+
+
+def pages(n: int) -> None:
+    handler = WSGIHandler()
+    for name, path in bench_pages():
+        status, size = call(handler, path)
+        queries = []
+
+        def timed(execute, sql, params, many, context, queries=queries):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append(time.perf_counter() - started)
+
+        with connection.execute_wrapper(timed):
+            call(handler, path)
+        sql = sum(queries) * 1000
+        ms = per_request_ms(handler, path, n)
+        print(
+            f"{name:16} {ms:7.2f} ms  {len(queries):2} queries ({sql:5.1f} ms SQL)  "
+            f"{status} {size} B  {path}"
+        )
+
+
+def middleware(n: int) -> None:
+    """Each middleware's cost: a bare view through the whole stack, and through the stack
+    less one middleware, measured in interleaved batches (best of 7 per variant)."""
+    full = list(settings.MIDDLEWARE)
+    variants = {"all middleware": full, "no middleware": []}
+    variants.update({f"without {name}": [m for m in full if m != name] for name in full})
+    handlers = {}
+    for label, stack in variants.items():
+        with override_settings(MIDDLEWARE=stack):
+            handlers[label] = WSGIHandler()
+    times = {label: [] for label in variants}
+    for _ in range(7):
+        for label, handler in handlers.items():
+            with override_settings(MIDDLEWARE=variants[label]):
+                times[label].append(per_request_ms(handler, "/bench/bare/", n, batches=1))
+    base = min(times["all middleware"])
+    for label in variants:
+        ms = min(times[label])
+        print(f"{label:62} {ms:6.3f} ms  (costs {base - ms:+.3f} ms)")
+
+
+def profile(path: str, n: int) -> None:
+    handler = WSGIHandler()
+    for _ in range(3):
+        call(handler, path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        call(handler, path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(45)
+    out.write("\n--- by own time ---\n")
+    stats.sort_stats("tottime").print_stats(30)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "pages"
+    reset_queries()
+    if command == "pages":
+        pages(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+    elif command == "middleware":
+        middleware(int(sys.argv[2]) if len(sys.argv) > 2 else 2000)
+    elif command == "profile":
+        profile(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20)
+    else:
+        sys.exit(__doc__)
