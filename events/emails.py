@@ -25,6 +25,7 @@ SUBJECTS = {
     "promoted": _("A seat is now yours: %(event)s"),
     "declined": _("Your registration was not accepted: %(event)s"),
     "cancelled": _("Your registration is cancelled: %(event)s"),
+    "cancelled_by_staff": _("Your registration is cancelled: %(event)s"),
     "reminder": _("Reminder: %(event)s starts soon"),
     "event_changed": _("Changed time or place: %(event)s"),
     "event_cancelled": _("Event cancelled: %(event)s"),
@@ -39,8 +40,11 @@ WITH_CALENDAR = {
     "reminder",
     "event_changed",
     "cancelled",
+    "cancelled_by_staff",
     "event_cancelled",
 }
+# Kinds whose email carries what staff wrote to the person (Registration.staff_message).
+WITH_STAFF_MESSAGE = {"declined", "cancelled_by_staff"}
 
 
 def queue_registration_email(registration: Registration, kind: str) -> OutboxEmail | None:
@@ -59,12 +63,13 @@ def queue_registration_email(registration: Registration, kind: str) -> OutboxEma
             "event_url": base_url + event.get_absolute_url(),
             "registration_url": base_url + registration.get_absolute_url(),
             "site_profile_name": SiteProfile.current().name,
+            "staff_message": registration.staff_message if kind in WITH_STAFF_MESSAGE else "",
         }
         subject = str(SUBJECTS[kind]) % {"event": context["event_title"]}
         body = render_to_string("events/email/registration.txt", context)
         attachments = []
         if kind in WITH_CALENDAR:
-            cancelled = kind == "cancelled"
+            cancelled = kind in ("cancelled", "cancelled_by_staff")
             content = build_calendar([event], base_url=base_url, cancelled=cancelled).decode()
             attachments.append(
                 {"filename": "event.ics", "content": content, "mimetype": "text/calendar"}
