@@ -2,8 +2,8 @@
 
 Both list an event's confirmed attendees by name. The order is the alphabet's rather than the
 database's collation (which differs between SQLite, PostgreSQL and their locales): letters
-with marks sort beside their base letter (Ç after C, Ş after S), capitals and small letters
-together, Cyrillic after Latin.
+with marks sort beside their base letter (Ç after C, Ş after S, Ə after E), capitals and
+small letters together, Cyrillic after Latin.
 """
 
 import unicodedata
@@ -15,9 +15,14 @@ from .models import Event, Registration
 BADGES_PER_SHEET = 8  # 2 × 4 on an A4 sheet
 
 
+# Letters without a decomposition that still belong beside a base letter: Azerbaijani ə
+# comes after e, and dotless ı sorts with i.
+BESIDE = str.maketrans({"ə": "e\uffff", "ı": "i"})
+
+
 def name_key(name: str) -> tuple[str, str]:
     """Sorts names by their letters without marks first, then as written."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = unicodedata.normalize("NFKD", name.casefold().translate(BESIDE))
     bare = "".join(char for char in folded if not unicodedata.combining(char))
     return bare, name
 
