@@ -14,7 +14,7 @@ from tests.factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
 CHANGELIST = reverse("admin:events_registration_changelist")
-MESSAGE = 'The hall is smaller than planned.\nSorry! <script>alert(1)</script> {{ token }}'
+MESSAGE = "The hall is smaller than planned.\nSorry! <script>alert(1)</script> {{ token }}"
 
 
 def run(client, url, name, registrations, **extra):
