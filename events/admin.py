@@ -50,6 +50,10 @@ STAFF_MESSAGE_STEP = "with_message"
 # A LogEntry change message in the admin's own format: the status changed and staff wrote
 # to the person (the message itself is on the registration and in its change history).
 STATUS_AND_MESSAGE_CHANGED = [{"changed": {"fields": ["status", "message from staff"]}}]
+ACTION_TITLES = {
+    "decline": _("Decline registrations"),
+    "cancel": _("Cancel registrations"),
+}
 ACTION_REFUSED = {
     "decline": _("Only pending or waiting registrations can be declined."),
     "cancel": _("Only active registrations (confirmed, waiting or pending) can be cancelled."),
@@ -509,7 +513,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": self.get_actions(request)[action].description,
+            "title": ACTION_TITLES[action],
             "subtitle": None,
             "opts": self.opts,
             "action": action,
