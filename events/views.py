@@ -19,7 +19,7 @@ from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 
-from . import printing, services
+from . import printing, services, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
@@ -236,6 +236,12 @@ class RegistrationDetailView(DetailView):
 
     def get_queryset(self):
         return registrant_registrations()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.has_ticket:
+            context["ticket_image"] = tickets.qr_data_uri(self.object.ticket_code)
+        return context
 
 
 def registrant_registrations():

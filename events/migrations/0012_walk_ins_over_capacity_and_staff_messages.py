@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_merge_help_texts_and_messages'),
+        ('events', '0011_outbox_attachments_help'),
     ]
 
     operations = [
