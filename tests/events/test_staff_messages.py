@@ -54,7 +54,9 @@ def test_the_message_reaches_the_email_in_the_persons_language(
     assert MESSAGE in sent.body  # exactly as written: plain text, nothing interpreted
     assert "A message from the organisers" not in sent.body
     html_part = OutboxEmail.objects.get().html
-    assert "<script>" not in html_part  # where an HTML part is written, it is escaped
+    assert "<script>" not in html_part  # the HTML part escapes it, line breaks kept
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_part
+    assert "Сообщение от организаторов:" in html_part and "planned.<br>" in html_part
     # Kept for the audit: on the registration's history, with who wrote it; and in the log.
     latest = person.history.first()
     assert latest.staff_message == MESSAGE and latest.history_user.username == "staff"
