@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,7 +29,7 @@ from portal.validators import SingleLineAdminMixin
 from . import dashboard, exports, questions, services
 from .attendee_messages import message_view
 from .delivery_errors import explain_email as explain
-from .forms import EventAdminForm
+from .forms import EventAdminForm, StaffMessageForm
 from .models import (
     Event,
     EventMessage,
@@ -42,6 +44,20 @@ from .workspace import STATUS_CHANGED, workspace_view
 
 Status = Registration.Status
 register_attention(dashboard.events_attention)
+
+# The name of the intermediate page's button: its submit runs the action.
+STAFF_MESSAGE_STEP = "with_message"
+# A LogEntry change message in the admin's own format: the status changed and staff wrote
+# to the person (the message itself is on the registration and in its change history).
+STATUS_AND_MESSAGE_CHANGED = [{"changed": {"fields": ["status", "message from staff"]}}]
+ACTION_TITLES = {
+    "decline": _("Decline registrations"),
+    "cancel": _("Cancel registrations"),
+}
+ACTION_REFUSED = {
+    "decline": _("Only pending or waiting registrations can be declined."),
+    "cancel": _("Only active registrations (confirmed, waiting or pending) can be cancelled."),
+}
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -336,7 +352,10 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
         "registered",
     ]
     list_display_links = ["short_name"]
-    list_filter = ["status", EventOverFilter, "event", "language", CheckedInFilter, "is_walk_in"]
+    list_filter = [
+        "status", EventOverFilter, "event", "language", CheckedInFilter, "is_walk_in",
+        "over_capacity",
+    ]  # fmt: skip
     search_fields = ["full_name", "email", "organisation", "position"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
@@ -348,6 +367,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
         "consent_at",
         "policy_version",
         "is_walk_in",
+        "over_capacity",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
@@ -355,10 +375,12 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
         "anonymised_at",
         "registrant_page",
         "answers",
+        "staff_message",
     ]
     fields = [
         "event",
         "status",
+        "staff_message",
         "full_name",
         "email",
         "organisation",
@@ -370,6 +392,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
         "consent_at",
         "policy_version",
         "is_walk_in",
+        "over_capacity",
         "checked_in_at",
         "reminder_sent_at",
         "created_at",
@@ -452,7 +475,7 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
         url = registration.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, _("open"))
 
-    def _run(self, request, queryset, service, done_message, *, changes_status=True):
+    def _run(self, request, queryset, service, done_message, *, changes_status=True, log=None):
         done = 0
         for registration in queryset.select_related("event"):
             try:
@@ -462,9 +485,48 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
             else:
                 done += 1
                 if changes_status:  # for the start page's "last changes by other staff"
-                    self.log_change(request, registration, STATUS_CHANGED)
+                    self.log_change(request, registration, log or STATUS_CHANGED)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
+
+    def _with_message(self, request, queryset, *, action, service, applies_to, done_message):
+        """Decline or cancel after an intermediate page, where staff may write a message to
+        the people (StaffMessageForm): the first submit of the action shows the page, its
+        button runs the action with the message. The page posts back to where the action
+        came from (the change list or the event workspace), with the same ticked rows."""
+        form = StaffMessageForm(request.POST if STAFF_MESSAGE_STEP in request.POST else None)
+        if form.is_bound and form.is_valid():
+            message = form.cleaned_data["message"]
+            self._run(
+                request,
+                queryset,
+                partial(service, message=message),
+                done_message,
+                log=STATUS_AND_MESSAGE_CHANGED if message else STATUS_CHANGED,
+            )
+            return None
+        back = request.POST.get("next", "")
+        registrations = list(queryset.select_related("event").order_by("full_name", "pk"))
+        applicable = [r for r in registrations if r.status in applies_to]
+        if not applicable:
+            self.message_user(request, ACTION_REFUSED[action], messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": ACTION_TITLES[action],
+            "subtitle": None,
+            "opts": self.opts,
+            "action": action,
+            "form": form,
+            "step": STAFF_MESSAGE_STEP,
+            "registrations": registrations,
+            "applicable": applicable,
+            "left_as_they_are": len(registrations) - len(applicable),
+            "refused": ACTION_REFUSED[action],
+            "without_email": sum(1 for r in applicable if not r.email),
+            "next": back if url_has_allowed_host_and_scheme(back, {request.get_host()}) else "",
+        }
+        return TemplateResponse(request, "admin/events/registration/with_message.html", context)
 
     @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
     def confirm_from_waiting_list(self, request, queryset):
@@ -486,24 +548,32 @@ class RegistrationAdmin(SingleLineAdminMixin, SkeletonSearchMixin, HistoryAdmin)
             lambda n: ngettext("%d registration approved.", "%d registrations approved.", n) % n,
         )
 
-    @admin.action(description=_("Decline"), permissions=["change"])
+    @admin.action(description=_("Decline…"), permissions=["change"])
     def decline(self, request, queryset):
-        self._run(
+        return self._with_message(
             request,
             queryset,
-            services.decline_registration,
-            lambda n: ngettext("%d registration declined.", "%d registrations declined.", n) % n,
+            action="decline",
+            service=services.decline_registration,
+            applies_to=services.DECLINABLE,
+            done_message=lambda n: (
+                ngettext("%d registration declined.", "%d registrations declined.", n) % n
+            ),
         )
 
     @admin.action(
-        description=_("Cancel (frees the seat for the waiting list)"), permissions=["change"]
+        description=_("Cancel (frees the seat for the waiting list)…"), permissions=["change"]
     )
     def cancel(self, request, queryset):
-        self._run(
+        return self._with_message(
             request,
             queryset,
-            services.cancel_registration,
-            lambda n: ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n,
+            action="cancel",
+            service=partial(services.cancel_registration, by_staff=True),
+            applies_to=Registration.ACTIVE_STATUSES,
+            done_message=lambda n: (
+                ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n
+            ),
         )
 
     @admin.action(description=_("Resend the confirmation email"), permissions=["change"])

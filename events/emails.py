@@ -36,6 +36,7 @@ SUBJECTS = {
     "promoted": _("A seat is now yours: %(event)s"),
     "declined": _("Your registration was not accepted: %(event)s"),
     "cancelled": _("Your registration is cancelled: %(event)s"),
+    "cancelled_by_staff": _("Your registration is cancelled: %(event)s"),
     "reminder": _("Reminder: %(event)s starts soon"),
     "event_changed": _("Changed time or place: %(event)s"),
     "event_cancelled": _("Event cancelled: %(event)s"),
@@ -59,6 +60,7 @@ INTRODUCTIONS = {
         "We are sorry: the organisers could not accept your registration for this event."
     ),
     "cancelled": _("Your registration is cancelled. Thank you for letting us know."),
+    "cancelled_by_staff": _("The organisers have cancelled your registration for this event."),
     "reminder": _("This is a reminder: the event starts soon. We look forward to seeing you."),
     "event_changed": _(
         "The time or place of the event has changed. Please see the new details below; the "
@@ -79,8 +81,11 @@ WITH_CALENDAR = {
     "reminder",
     "event_changed",
     "cancelled",
+    "cancelled_by_staff",
     "event_cancelled",
 }
+# Kinds whose email carries what staff wrote to the person (Registration.staff_message).
+WITH_STAFF_MESSAGE = {"declined", "cancelled_by_staff"}
 # Kinds that carry the ticket (code and QR image) of a confirmed registration.
 WITH_TICKET = {"confirmed", "promoted", "reminder"}
 
@@ -108,6 +113,8 @@ def render_registration_email(registration: Registration, kind: str) -> Rendered
         context = _context(registration, event)
         subject = str(SUBJECTS[kind]) % {"event": event.title}
         context.update(kind=kind, subject=subject, introduction=INTRODUCTIONS[kind])
+        if kind in WITH_STAFF_MESSAGE:
+            context["staff_message"] = registration.staff_message
         attachments = []
         if kind in WITH_TICKET and registration.has_ticket:
             image = _ticket_image(registration.ticket_code)
@@ -116,7 +123,7 @@ def render_registration_email(registration: Registration, kind: str) -> Rendered
         body = render_to_string("events/email/registration.txt", context)
         html = _inliner.inline(render_to_string("events/email/registration.html", context))
         if kind in WITH_CALENDAR:
-            cancelled = kind == "cancelled"
+            cancelled = kind in ("cancelled", "cancelled_by_staff")
             content = build_calendar([event], cancelled=cancelled).decode()
             attachments.append(
                 {"filename": "event.ics", "content": content, "mimetype": "text/calendar"}

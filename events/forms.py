@@ -21,7 +21,7 @@ from portal.uploads import KeepUploadsMixin, clean_image_field
 from portal.validators import SingleLineFormMixin, refuse_line_breaks
 
 from . import checkin, questions, tickets
-from .models import Event, EventMessage, Registration
+from .models import STAFF_MESSAGE_MAX_LENGTH, Event, EventMessage, Registration
 
 
 class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
@@ -130,12 +130,40 @@ class WalkInForm(SingleLineFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    # Set by the second step at a full event: how many people over the capacity the staff
+    # member agreed to (events.services.add_walk_in).
+    over_capacity = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=10000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has its own token
+
+    def walk_in(self) -> dict:
+        """The arguments of events.services.add_walk_in (after validation)."""
+        return {**self.cleaned_data, "over_capacity": self.cleaned_data["over_capacity"] or 0}
+
+
+class StaffMessageForm(forms.Form):
+    """Staff decline or cancel registrations, with an optional message to the people (the
+    admin's intermediate page; events.admin)."""
+
+    message = forms.CharField(
+        label=_("Message to the person (optional)"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        max_length=STAFF_MESSAGE_MAX_LENGTH,
+        required=False,
+        help_text=format_lazy(
+            _(
+                "Sent in the email, below the email's own words in the person's language, "
+                "exactly as you write it, and shown on their page. At most {} characters."
+            ),
+            STAFF_MESSAGE_MAX_LENGTH,
+        ),
+    )
 
 
 # The event's moments that staff enter as wall-clock times in the event's own zone.

@@ -326,6 +326,14 @@ class Event(MultilingualModel, models.Model):
             return None
         return max(self.capacity - self.confirmed_count, 0)
 
+    @property
+    def seats_over(self) -> int:
+        """How many more people hold a seat than the capacity allows: walk-ins that staff let
+        in when the event was full (events.services.add_walk_in). 0 for unlimited events."""
+        if self.capacity is None:
+            return 0
+        return max(self.confirmed_count - self.capacity, 0)
+
     def registration_state(self, now: datetime.datetime | None = None) -> str:
         """Whether a visitor can register right now, and with what outcome."""
         now = now or timezone.now()
@@ -353,6 +361,10 @@ class Event(MultilingualModel, models.Model):
             self.RegistrationState.OPEN,
             self.RegistrationState.WAITING_LIST,
         )
+
+
+# A message from staff that goes with a decline or a cancellation (events.services).
+STAFF_MESSAGE_MAX_LENGTH = 2000
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -429,10 +441,27 @@ class Registration(models.Model):
         help_text=_("The code on the ticket, scanned or typed at the door (confirmed only)."),
     )
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    over_capacity = models.BooleanField(
+        _("admitted over capacity"),
+        default=False,
+        help_text=_(
+            "A walk-in that staff let in when every seat was taken. They hold a seat like "
+            "everyone else: until the event is below its capacity again, a cancellation gives "
+            "no seat to the waiting list."
+        ),
+    )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    staff_message = models.TextField(
+        _("message from staff"),
+        blank=True,
+        help_text=_(
+            "What staff wrote to the person when they declined or cancelled the registration; "
+            "it was sent in that email and is shown on the person's page."
+        ),
+    )
     anonymised_at = models.DateTimeField(
         _("personal data erased"),
         null=True,

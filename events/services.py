@@ -16,12 +16,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.languages import LANGUAGE_CODES, column, columns, fallback_order
 from portal.models import Page
 
 from .emails import queue_message_email, queue_registration_email
 from .models import (
+    STAFF_MESSAGE_MAX_LENGTH,
     Event,
     EventMessage,
     EventQuestion,
@@ -174,19 +176,40 @@ def promote_from_waiting_list(*, event: Event) -> list[Registration]:
     return promoted
 
 
-def cancel_registration(*, registration: Registration) -> list[Registration]:
-    """Cancel an active registration. A freed seat goes to the first person waiting.
+def _staff_message(message: str) -> str:
+    """A message from staff to the person, as it is sent and kept (at most
+    STAFF_MESSAGE_MAX_LENGTH characters; the admin's form says so first)."""
+    message = message.strip()
+    if len(message) > STAFF_MESSAGE_MAX_LENGTH:
+        raise RegistrationError(
+            _("The message is too long: at most %(limit)d characters.")
+            % {"limit": STAFF_MESSAGE_MAX_LENGTH}
+        )
+    return message
 
-    Returns the registrations promoted from the waiting list. Cancelling twice is harmless.
+
+def cancel_registration(
+    *, registration: Registration, by_staff: bool = False, message: str = ""
+) -> list[Registration]:
+    """Cancel an active registration. A freed seat goes to the first person waiting, unless
+    the event is still at or over its capacity (walk-ins let in over capacity hold seats
+    too, so theirs are the first to go back).
+
+    The registrant cancels from their page; staff cancel ``by_staff``, optionally with a
+    ``message`` to the person, which goes into the email and is kept on the registration
+    (its change history records who wrote it and when). Returns the registrations promoted
+    from the waiting list. Cancelling twice is harmless.
     """
+    message = _staff_message(message) if by_staff else ""
     with transaction.atomic():
         registration = _locked_registration(registration)
         if not registration.is_active:
             return []
         held_seat = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
-        registration.save(update_fields=["status", "updated_at"])
-        queue_registration_email(registration, "cancelled")
+        registration.staff_message = message
+        registration.save(update_fields=["status", "staff_message", "updated_at"])
+        queue_registration_email(registration, "cancelled_by_staff" if by_staff else "cancelled")
         return promote_from_waiting_list(event=registration.event) if held_seat else []
 
 
@@ -227,14 +250,20 @@ def approve_registration(*, registration: Registration) -> Registration:
         return _seat_for(registration)
 
 
-def decline_registration(*, registration: Registration) -> Registration:
-    """Staff decline a pending or waiting registration; the registrant is emailed."""
+DECLINABLE = (Status.PENDING, Status.WAITING)
+
+
+def decline_registration(*, registration: Registration, message: str = "") -> Registration:
+    """Staff decline a pending or waiting registration; the registrant is emailed, with
+    staff's ``message`` if they wrote one (kept on the registration, like a cancellation's)."""
+    message = _staff_message(message)
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status not in (Status.PENDING, Status.WAITING):
+        if registration.status not in DECLINABLE:
             raise RegistrationError(_("Only pending or waiting registrations can be declined."))
         registration.status = Status.DECLINED
-        registration.save(update_fields=["status", "updated_at"])
+        registration.staff_message = message
+        registration.save(update_fields=["status", "staff_message", "updated_at"])
         queue_registration_email(registration, "declined")
     return registration
 
@@ -297,6 +326,25 @@ def _record_history(registrations: Iterable[Registration], reason: str = "") -> 
     )
 
 
+class OverCapacity(RegistrationError):
+    """Adding the walk-in takes the event ``over`` people over its capacity, which staff
+    have not agreed to yet (the check-in page asks, saying how many)."""
+
+    def __init__(self, *, over: int, capacity: int):
+        super().__init__(
+            ngettext(
+                "Every seat is taken (%(capacity)d). Adding this person takes the event "
+                "%(over)d person over its capacity.",
+                "Every seat is taken (%(capacity)d). Adding this person takes the event "
+                "%(over)d people over its capacity.",
+                over,
+            )
+            % {"over": over, "capacity": capacity}
+        )
+        self.over = over
+        self.capacity = capacity
+
+
 def add_walk_in(
     *,
     event: Event,
@@ -304,15 +352,32 @@ def add_walk_in(
     organisation: str = "",
     email: str = "",
     phone: str = "",
+    over_capacity: int = 0,
 ) -> Registration:
-    """Register and check in someone who came without registering, if a seat is free."""
+    """Register and check in someone who came without registering.
+
+    A free seat is theirs. When every seat is taken, staff may still let them in over
+    capacity: ``over_capacity`` is how many people over the capacity the staff member has
+    agreed the event may then be (the check-in page's second step names the number). If
+    adding the person would take the event further over than that, for instance because
+    another door let someone in meanwhile, OverCapacity says by how many and nothing
+    changes.
+
+    A walk-in let in over capacity is marked ``over_capacity`` and holds a seat like
+    everyone else, so the public page shows no seats left (never fewer than none). Nobody
+    on the waiting list moves: they keep their places in the same order, and a later
+    cancellation gives them a seat only once fewer people hold one than the capacity.
+    """
     email = email.strip()
     with transaction.atomic():
         event = _locked_event(event)
         if email and _find_active(event, email):
             raise RegistrationError(_("This email is already registered for the event."))
-        if event.seats_left == 0:
-            raise RegistrationError(_("No seats are left. Raise the capacity first."))
+        full = event.seats_left == 0
+        if full:
+            over = event.seats_over + 1
+            if over > over_capacity:
+                raise OverCapacity(over=over, capacity=event.capacity)
         now = timezone.now()
         return Registration.objects.create(
             event=event,
@@ -322,6 +387,7 @@ def add_walk_in(
             phone=phone,
             status=Status.CONFIRMED,
             is_walk_in=True,
+            over_capacity=full,
             checked_in_at=now,
             created_at=now,
         )
@@ -398,6 +464,8 @@ PERSONAL_DATA_ERASED = {
     "organisation": "",
     "position": "",
     "phone": "",
+    # Staff's message may name the person or quote what they wrote.
+    "staff_message": "",
 }
 
 

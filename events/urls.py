@@ -30,6 +30,8 @@ urlpatterns = [
     path("<slug:slug>/check-in/", views.CheckInView.as_view(), name="check-in"),
     path("<slug:slug>/check-in/walk-in/", views.WalkInView.as_view(), name="walk-in"),
     path("<slug:slug>/check-in/scan/", views.CheckInScanView.as_view(), name="check-in-scan"),
+    path("<slug:slug>/check-in/attendees/", views.AttendeeListView.as_view(), name="attendees"),
+    path("<slug:slug>/check-in/badges/", views.BadgesView.as_view(), name="badges"),
     path(
         "<slug:slug>/check-in/counts.json",
         views.CheckInCountsView.as_view(),

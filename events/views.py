@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
@@ -21,7 +22,7 @@ from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector, SiteProfile
 from portal.pagecache import fragment_key, remember
 
-from . import checkin, services, structured_data, tickets
+from . import checkin, printing, services, structured_data, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
@@ -310,15 +311,28 @@ def registrant_registrations():
 
 
 @method_decorator(never_cache, name="dispatch")
-class CancelRegistrationView(View):
+class CancelRegistrationView(TemplateView):
+    """The registrant cancels: a page that asks "are you sure?" (GET changes nothing), then
+    a POST. A registration that can no longer be cancelled goes back to its page, which
+    shows its state."""
+
+    template_name = "events/registration_cancel.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = get_object_or_404(registrant_registrations(), token=kwargs["token"])
+        if not self.registration.can_be_cancelled_by_registrant:
+            return redirect(self.registration)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["registration"] = self.registration
+        return context
+
     def post(self, request, token: str):
-        registration = get_object_or_404(registrant_registrations(), token=token)
-        if registration.can_be_cancelled_by_registrant:
-            services.cancel_registration(registration=registration)
-            messages.success(
-                request, _("Your registration is cancelled. Thank you for telling us.")
-            )
-        return redirect(registration)
+        services.cancel_registration(registration=self.registration)
+        messages.success(request, _("Your registration is cancelled. Thank you for telling us."))
+        return redirect(self.registration)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -413,18 +427,30 @@ class CheckInToggleView(CheckInPermissionMixin, View):
 
 
 class WalkInView(CheckInPermissionMixin, View):
+    """Adds a walk-in. At a full event the first submit leads to a second step that says how
+    many people over the capacity the event will be; its button sends the form again with
+    that number (events.services.add_walk_in)."""
+
     def post(self, request, slug: str):
-        event = get_object_or_404(Event, slug=slug)
+        event = get_object_or_404(Event.objects.with_seat_counts(), slug=slug)
         form = WalkInForm(request.POST)
         if form.is_valid():
             try:
-                person = services.add_walk_in(event=event, **form.cleaned_data)
+                person = services.add_walk_in(event=event, **form.walk_in())
+            except services.OverCapacity as refusal:
+                return TemplateResponse(
+                    request,
+                    "events/walk_in_over_capacity.html",
+                    {"event": event, "form": form, "over": refusal.over},
+                )
             except services.RegistrationError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(
-                    request, _("%(name)s is added and checked in.") % {"name": person.full_name}
-                )
+                if person.over_capacity:
+                    done = _("%(name)s is added over capacity and checked in.")
+                else:
+                    done = _("%(name)s is added and checked in.")
+                messages.success(request, done % {"name": person.full_name})
                 return redirect("events:check-in", slug=slug)
         view = CheckInView.as_view()
         request.method = "GET"
@@ -475,6 +501,34 @@ class CheckInCountsView(CheckInPermissionMixin, View):
                 "confirmed": event.n_confirmed,
                 "checked_in": event.n_checked_in,
                 "waiting": event.n_waiting,
+                "over_capacity": event.seats_over,
                 "at": timezone.now().isoformat(),
             }
         )
+
+
+class AttendeesMixin(CheckInPermissionMixin):
+    """The event's confirmed attendees sorted by name, for the printable pages."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = get_object_or_404(Event.objects.with_seat_counts(), slug=self.kwargs["slug"])
+        context.update(event=event, attendees=printing.attendees(event))
+        return context
+
+
+class AttendeeListView(AttendeesMixin, TemplateView):
+    """The attendee list to print: name, organisation and a box to tick at the door."""
+
+    template_name = "events/attendee_list.html"
+
+
+class BadgesView(AttendeesMixin, TemplateView):
+    """Name badges to print, eight to an A4 sheet."""
+
+    template_name = "events/badges.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sheets"] = printing.badge_sheets(context["attendees"])
+        return context

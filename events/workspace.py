@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as ACTION_ROWS
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -56,11 +57,17 @@ class Counts:
     declined: int
     checked_in: int
     walk_ins: int
+    over_capacity: int  # confirmed walk-ins let in when every seat was taken
     capacity: int | None
 
     @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def seats_over(self) -> int:
+        """People holding a seat beyond the capacity now (Event.seats_over)."""
+        return 0 if self.capacity is None else max(self.confirmed - self.capacity, 0)
 
     @property
     def total(self) -> int:
@@ -78,6 +85,7 @@ def status_counts(event: Event) -> Counts:
         declined=Count("pk", filter=Q(status=Status.DECLINED)),
         checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
         walk_ins=Count("pk", filter=confirmed & Q(is_walk_in=True)),
+        over_capacity=Count("pk", filter=confirmed & Q(over_capacity=True)),
     )
     return Counts(capacity=event.capacity, **figures)
 
@@ -257,7 +265,9 @@ def _post(request, event, registration_admin, actions):
         )
         return HttpResponseRedirect(back)
     name, _sep, row = request.POST.get("row", "").partition(":")
-    ids = [row] if name else request.POST.getlist("ids")
+    # An action's intermediate page (decline, cancel) sends the rows back under the admin's
+    # own name for them.
+    ids = [row] if name else request.POST.getlist("ids") or request.POST.getlist(ACTION_ROWS)
     name = name or request.POST.get("action", "")
     if name not in actions:
         messages.error(request, _("Choose an action."))

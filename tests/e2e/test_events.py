@@ -57,7 +57,14 @@ def test_visitor_registers_then_cancels_and_the_waiting_list_moves_up(
     page.goto(live_server.url + path)
     assert "Your seat is confirmed." in page.locator("main").inner_text()
     screenshot("registration")
-    page.get_by_role("button", name="Cancel my registration").click()
+    page.get_by_role("link", name="Cancel my registration").click()
+    page.wait_for_url(f"**{path}cancel/")
+    assert "Are you sure" in page.locator("main").inner_text()
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.WAITING  # asking changed nothing
+    screenshot("registration-cancel", phone=True)
+    page.get_by_role("button", name="Yes, cancel my registration").click()
+    page.wait_for_url(f"**{path}")
     page.get_by_text("Your registration is cancelled.").first.wait_for()
 
     waiting.refresh_from_db()

@@ -349,10 +349,11 @@ def test_a_registrant_token_opens_only_its_own_registration(site):
         secrets.token_urlsafe(32),
     ]
     for token in near_misses:
-        for suffix in ("", "erase/"):
+        for suffix in ("", "cancel/", "erase/"):
             assert browser.get(f"/en/registrations/{token}/{suffix}").status == 404, token
     # Bob's token cancels Bob, never Alice.
-    csrf = browser.csrf_token(f"/en/registrations/{token_b}/")
+    csrf = browser.csrf_token(f"/en/registrations/{token_b}/cancel/")  # the "are you sure?" page
+    assert "Your seat is confirmed." in browser.get(f"/en/registrations/{token_b}/").body
     response = browser.post(f"/en/registrations/{token_b}/cancel/", {"csrfmiddlewaretoken": csrf})
     assert response.status == 302
     assert "Your registration is cancelled." in browser.get(f"/en/registrations/{token_b}/").body

@@ -63,7 +63,7 @@ def test_cancel_action_promotes_from_the_waiting_list(staff_client):
     event = EventFactory(capacity=1)
     holder = RegistrationFactory(event=event)
     waiting = RegistrationFactory(event=event, status=Status.WAITING)
-    response = action(staff_client, "cancel", [holder])
+    response = action(staff_client, "cancel", [holder], with_message="1")
     assert "1 registration cancelled." in response.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED

@@ -255,3 +255,53 @@ def test_without_the_lock_cancellations_promote_the_same_person_twice(
     promotions = promotions_per_person(event)
     print(f"without the lock: promotions per person {dict(promotions)}")
     assert max(promotions.values()) > 1 or confirmed(event) != event.capacity
+
+
+# ---- walk-ins at a full event ----
+
+DOORS = 6
+
+
+def full_event_with_doors():
+    event = EventFactory(capacity=4, waiting_list_enabled=True)
+    RegistrationFactory.create_batch(4, event=event)
+    waiting = RegistrationFactory.create_batch(3, event=event, status=Status.WAITING)
+    return event, waiting
+
+
+def every_door_lets_one_in(event):
+    """Each door's staff saw "1 over capacity" and confirmed it, at the same moment."""
+    return race(
+        lambda n: services.add_walk_in(event=event, full_name=f"Door {n}", over_capacity=1),
+        count=DOORS,
+    )
+
+
+def test_doors_agreeing_to_one_over_capacity_let_in_exactly_one(slow_seat_count):
+    event, waiting = full_event_with_doors()
+    results, errors = every_door_lets_one_in(event)
+    assert len([result for result in results if result]) == 1
+    assert len(errors) == DOORS - 1
+    assert all(isinstance(e, services.OverCapacity) and e.over == 2 for e in errors)
+    assert confirmed(event) == event.capacity + 1
+    assert list(event.registrations.waiting_in_order()) == waiting  # nobody moved
+
+
+def test_without_the_lock_the_doors_go_further_over_than_agreed(slow_seat_count, without_the_lock):
+    event, _waiting = full_event_with_doors()
+    every_door_lets_one_in(event)
+    print(f"without the lock: {confirmed(event)} confirmed for {event.capacity} seats")
+    assert confirmed(event) > event.capacity + 1
+
+
+def test_cancellations_over_capacity_promote_only_below_it(slow_seat_count):
+    """Capacity 10, 12 people in (two walk-ins over capacity): five cancel at once, so 7
+    hold a seat and exactly 3 people move up from the waiting list."""
+    event, cancelling, waiting = full_event_with_a_waiting_list()
+    services.add_walk_in(event=event, full_name="Over One", over_capacity=1)
+    services.add_walk_in(event=event, full_name="Over Two", over_capacity=2)
+    results, errors = cancel_all(cancelling)
+    assert errors == []
+    promoted = {registration.pk for promoted in results for registration in promoted}
+    assert promoted == {registration.pk for registration in waiting[:3]}  # in order
+    assert confirmed(event) == event.capacity

@@ -379,7 +379,7 @@ def test_change_history_records_who_changed_what(staff_client):
     registration = RegistrationFactory(event=event)
     staff_client.post(
         reverse("admin:events_registration_changelist"),
-        {"action": "cancel", "_selected_action": [registration.pk]},
+        {"action": "cancel", "_selected_action": [registration.pk], "with_message": "1"},
     )
     check_in_target = RegistrationFactory(event=event)
     staff_client.post(reverse("events:check-in-toggle", args=[event.slug, check_in_target.pk]))

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Event, OutboxEmail, Registration
 from tests.factories import (
@@ -398,7 +398,9 @@ def test_registrant_page_shows_the_status_and_cancels_with_promotion(
     url = f"/en/registrations/{holder.token}/"
     html = client.get(url).content.decode()
     assert "Your seat is confirmed." in html and holder.full_name in html
-    assert client.get(f"{url}cancel/").status_code == 405
+    assert f"{url}cancel/" in html
+    asked = client.get(f"{url}cancel/")
+    assert "Are you sure you want to cancel your registration" in asked.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{url}cancel/", follow=True)
     run_worker()
@@ -558,3 +560,49 @@ def test_check_in_search_ignores_case_and_script(staff_client, query):
     html = staff_client.get(url).content.decode()
     assert "Иван Петров" in html and "Anna Petrova" in html
     assert "Bob Volga" not in html
+
+
+# ---- the registrant cancels: "are you sure?" first ---------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_asking_to_cancel_never_cancels(client, method):
+    registration = RegistrationFactory(event=EventFactory(capacity=1))
+    waiting = RegistrationFactory(event=registration.event, status=Status.WAITING)
+    url = reverse("registrations:cancel", args=[registration.token])
+    for _ in range(3):  # a link preview, a prefetch, a reload
+        response = getattr(client, method)(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert registration.status == Status.CONFIRMED and waiting.status == Status.WAITING
+    assert not OutboxEmail.objects.exists()
+
+
+def test_the_question_page_says_what_happens_and_a_cancelled_one_shows_its_state(client):
+    registration = RegistrationFactory(status=Status.WAITING)
+    url = reverse("registrations:cancel", args=[registration.token])
+    html = client.get(url).content.decode()
+    assert "Are you sure you want to cancel your registration for this event?" in html
+    assert "You leave the waiting list." in html
+    assert registration.get_absolute_url() in html  # "No, keep my registration"
+    response = client.post(url, follow=True)
+    assert "Your registration is cancelled." in response.content.decode()
+    later = client.get(url)  # an old tab: back to the page, which shows the state
+    assert later.status_code == 302 and later["Location"] == registration.get_absolute_url()
+    page = client.get(registration.get_absolute_url()).content.decode()
+    assert "Your registration is cancelled." in page and url not in page
+
+
+def test_the_question_in_russian_and_azerbaijani(client):
+    registration = RegistrationFactory()
+    for code, question, button in [
+        ("ru", "Вы уверены, что хотите отменить регистрацию", "Да, отменить регистрацию"),
+        ("az", "Bu tədbirə qeydiyyatınızı ləğv etmək istədiyinizə əminsiniz?", "Bəli, ləğv et"),
+    ]:
+        with translation.override(code):
+            url = reverse("registrations:cancel", args=[registration.token])
+        html = client.get(url).content.decode()
+        assert f'<html lang="{code}"' in html and question in html and button in html
+        assert "Are you sure" not in html

@@ -114,7 +114,10 @@ def test_approve_from_a_rows_button(role_client, event):
 def test_bulk_actions_on_the_ticked_rows(role_client, event):
     client = role_client(EVENT_MANAGERS)
     confirmed = Registration.objects.filter(event=event, full_name="Arrived Early").get()
-    response = client.post(url(event), {"action": "cancel", "ids": [confirmed.pk]}, follow=True)
+    asked = client.post(url(event), {"action": "cancel", "ids": [confirmed.pk]})
+    assert "Message to the person (optional)" in asked.content.decode()  # the page in between
+    sent_back = {"action": "cancel", "_selected_action": [confirmed.pk], "with_message": "1"}
+    response = client.post(url(event), sent_back, follow=True)
     assert "1 registration cancelled." in response.content.decode()
     confirmed.refresh_from_db()
     waiting = Registration.objects.get(full_name="Waiting Person")
@@ -122,7 +125,10 @@ def test_bulk_actions_on_the_ticked_rows(role_client, event):
     assert waiting.status == Status.CONFIRMED  # the freed seat went to the waiting list
 
     pending = list(Registration.objects.filter(event=event, status=Status.PENDING))
-    client.post(url(event), {"action": "decline", "ids": [r.pk for r in pending]})
+    client.post(
+        url(event),
+        {"action": "decline", "_selected_action": [r.pk for r in pending], "with_message": "1"},
+    )
     assert set(Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list(
         "status", flat=True
     )) == {Status.DECLINED}  # fmt: skip
