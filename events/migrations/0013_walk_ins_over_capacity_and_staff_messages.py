@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_outbox_attachments_help'),
+        ('events', '0012_outbox_email_kind'),
     ]
 
     operations = [
