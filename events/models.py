@@ -24,6 +24,8 @@ from portal.lookup import matching
 from portal.models import NewsArticle, Sector
 from portal.text import FORMATTING_HELP
 
+from .tickets import new_ticket_code
+
 
 @functools.cache
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -391,6 +393,14 @@ class Registration(models.Model):
     token = models.CharField(
         _("token"), max_length=64, unique=True, default=new_token, editable=False
     )
+    ticket_code = models.CharField(
+        _("ticket code"),
+        max_length=8,
+        unique=True,
+        default=new_ticket_code,
+        editable=False,
+        help_text=_("The code on the ticket, scanned or typed at the door (confirmed only)."),
+    )
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
@@ -404,8 +414,8 @@ class Registration(models.Model):
     )
 
     objects = RegistrationQuerySet.as_manager()
-    # The secret token stays out of the history: one copy of it is enough.
-    history = HistoricalRecords(excluded_fields=["token", "updated_at"])
+    # The secret token and the ticket code stay out of the history: one copy is enough.
+    history = HistoricalRecords(excluded_fields=["token", "ticket_code", "updated_at"])
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,0 +1,71 @@
+"""Ticket codes: short, without look-alike characters, unique per registration, and given
+to the registrations that existed before codes did (events 0010)."""
+
+import io
+
+import pytest
+import zxingcpp
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from PIL import Image
+
+from events import tickets
+from tests.factories import EventFactory, RegistrationFactory
+
+
+def test_a_code_is_eight_characters_of_the_unambiguous_alphabet():
+    codes = {tickets.new_ticket_code() for _ in range(2000)}
+    assert len(codes) == 2000  # 25**8 codes: no repeat in a few thousand
+    for code in codes:
+        assert len(code) == 8 and set(code) <= set(tickets.ALPHABET)
+    assert not set("0O1IL2Z5S8B") & set(tickets.ALPHABET)
+
+
+def test_what_people_type_is_normalised_and_shown_in_two_groups():
+    assert tickets.normalise(" acdf-ghjk ") == "ACDFGHJK"
+    assert tickets.normalise("AC DF\tGH–JK") == "ACDFGHJK"
+    assert tickets.normalise(None) == ""
+    assert tickets.display("ACDFGHJK") == "ACDF-GHJK"
+
+
+def test_the_qr_image_reads_back_as_the_code():
+    image = Image.open(io.BytesIO(tickets.qr_png("ACDFGHJK")))
+    (result,) = zxingcpp.read_barcodes(image)
+    assert result.text == "ACDFGHJK"
+    assert tickets.qr_svg("ACDFGHJK").startswith("<svg")
+
+
+@pytest.mark.django_db
+def test_every_registration_gets_its_own_code():
+    event = EventFactory()
+    registrations = [RegistrationFactory(event=event) for _ in range(5)]
+    codes = {r.ticket_code for r in registrations}
+    assert len(codes) == 5 and all(len(c) == 8 for c in codes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_existing_registration_a_distinct_code():
+    executor = MigrationExecutor(connection)
+    before = [("events", "0009_merge_help_texts_and_messages")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Event = old.get_model("events", "Event")
+    Registration = old.get_model("events", "Registration")
+    event = Event.objects.create(
+        title_en="Forum",
+        slug="forum",
+        starts_at="2026-01-01T10:00Z",
+        ends_at="2026-01-01T12:00Z",
+        capacity=10,
+    )
+    for n in range(3):
+        Registration.objects.create(
+            event=event, full_name=f"P{n}", email=f"p{n}@example.org", token=f"t{n}"
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ticket_code FROM events_registration")
+        codes = [row[0] for row in cursor.fetchall()]
+    assert len(codes) == 3 and len(set(codes)) == 3
+    assert all(c and set(c) <= set(tickets.ALPHABET) for c in codes)
