@@ -6,6 +6,7 @@ import secrets
 import uuid
 import zoneinfo
 from pathlib import PurePath
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,17 +14,19 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.languages import MultilingualModel, active_language, column
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
 from portal.text import FORMATTING_HELP
+from portal.timezones import zone_time_name
 
+from . import tickets
 from .tickets import new_ticket_code
 
 
@@ -272,6 +275,30 @@ class Event(MultilingualModel, models.Model):
         return f"{self.time_zone} (UTC{offset[:3]}:{offset[3:]})"
 
     @property
+    def when(self) -> str:
+        """The date and time once, in the event's zone and the active language, with the
+        zone's city: "12 March 2027, 10:00–13:00 (Baku time)"; an event over several days
+        names both dates."""
+        start, end = self.starts_at.astimezone(self.zone), self.ends_at.astimezone(self.zone)
+        # A format per language: "12 March 2027", "12 марта 2027 г.", "12 mart 2027".
+        date_format = pgettext("date of an event", "j F Y")
+        first_day = dateformat.format(start, date_format)
+        start_time, end_time = dateformat.format(start, "H:i"), dateformat.format(end, "H:i")
+        if start.date() == end.date():
+            moment = f"{first_day}, {start_time}–{end_time}"
+        else:
+            moment = (
+                f"{first_day}, {start_time} – {dateformat.format(end, date_format)}, {end_time}"
+            )
+        return f"{moment} ({zone_time_name(self.time_zone)})"
+
+    @property
+    def map_url(self) -> str:
+        """A search for the venue on OpenStreetMap (a link only: nothing is loaded from it)."""
+        where = self.venue_address or self.venue_name
+        return f"https://www.openstreetmap.org/search?query={quote(where)}" if where else ""
+
+    @property
     def closes_at(self) -> datetime.datetime:
         return self.registration_closes_at or self.starts_at
 
@@ -456,6 +483,19 @@ class Registration(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
+    def has_ticket(self) -> bool:
+        """Only a confirmed seat at an event that takes place has a ticket for the door."""
+        return (
+            self.status == self.Status.CONFIRMED
+            and not self.is_anonymised
+            and self.event.status != Event.Status.CANCELLED
+        )
+
+    @property
+    def ticket_display(self) -> str:
+        return tickets.display(self.ticket_code)
+
+    @property
     def can_be_cancelled_by_registrant(self) -> bool:
         """The registrant may cancel an active registration until the event is over."""
         return self.is_active and not self.is_anonymised and not self.event.is_past
@@ -500,7 +540,10 @@ class OutboxEmail(models.Model):
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(
-        _("attachments"), default=list, blank=True, help_text=_("Calendar files only.")
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Calendar files and the ticket's QR image."),
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"

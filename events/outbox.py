@@ -29,6 +29,7 @@ is more than STRANDED_AFTER behind, the sweep adds at most one extra task per wa
 and per STRANDED_AFTER; the extra task finds the email sent and ends.
 """
 
+import base64
 import datetime
 import logging
 from email.utils import formataddr, parseaddr
@@ -88,20 +89,65 @@ def sender(language: str) -> str:
     return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
+class PortalEmail(mail.EmailMultiAlternatives):
+    """Text and HTML alternatives; ``inline_images`` (the ticket's QR) go with the HTML part
+    in a multipart/related part, each with its Content-ID, so that a mail client shows them
+    with images from the web blocked:
+
+        multipart/mixed
+          multipart/alternative
+            text/plain
+            multipart/related
+              text/html          (<img src="cid:…">)
+              image/png          (Content-ID, inline)
+          text/calendar          (event.ics, for the kinds that carry one)
+    """
+
+    def __init__(self, *args, inline_images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images)
+
+    def message(self, **kwargs):
+        msg = super().message(**kwargs)
+        html = msg.get_body(preferencelist=("html",)) if self.inline_images else None
+        for image in self.inline_images:
+            maintype, subtype = image["mimetype"].split("/", 1)
+            html.add_related(
+                base64.b64decode(image["content"]),
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{image['content_id']}>",
+                disposition="inline",
+                filename=image["filename"],
+            )
+        return msg
+
+
+def reply_to() -> list[str]:
+    """Replies go to the centre's own address (its contact in the site profile), if any."""
+    address = SiteProfile.current().email
+    return [address] if address else []
+
+
 def _message(email: OutboxEmail) -> mail.EmailMessage:
-    message = mail.EmailMultiAlternatives(
+    inline = [item for item in email.attachments if item.get("content_id")]
+    message = PortalEmail(
         # Django refuses a header with a line break: one in an event's title (typed before
         # forms refused them, or by a script) must not stop the email.
         subject=one_line(email.subject),
         body=email.body,
         from_email=sender(email.language),
         to=[email.to],
-        headers={"Content-Language": email.language},
+        reply_to=reply_to(),
+        # Auto-Submitted: out-of-office replies and the like are not sent back to us.
+        headers={"Content-Language": email.language, "Auto-Submitted": "auto-generated"},
+        inline_images=inline if email.html else (),
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        if not attachment.get("content_id"):
+            message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
 
 

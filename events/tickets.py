@@ -7,6 +7,7 @@ far more than anyone could guess at a door where staff scan one ticket at a time
 page is for staff only). The QR code carries the code itself, nothing else.
 """
 
+import base64
 import io
 import re
 import secrets
@@ -50,3 +51,8 @@ def qr_svg(code: str, *, scale: int = 6) -> str:
         buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, nl=False
     )
     return buffer.getvalue().decode()
+
+
+def qr_data_uri(code: str) -> str:
+    """The PNG as a data: address, for an <img> on a page (the CSP allows data: images)."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(code)).decode()

@@ -18,7 +18,7 @@ from portal.lists import PaginatedListView
 from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 
-from . import services
+from . import services, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
@@ -235,6 +235,12 @@ class RegistrationDetailView(DetailView):
 
     def get_queryset(self):
         return registrant_registrations()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.has_ticket:
+            context["ticket_image"] = tickets.qr_data_uri(self.object.ticket_code)
+        return context
 
 
 def registrant_registrations():

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 COMMON_TIME_ZONES = (
     "Europe/Astrakhan",
@@ -26,6 +27,31 @@ COMMON_TIME_ZONES = (
     "Asia/Dubai",
     "UTC",
 )
+
+
+# How people name the time of the zones used most often ("12 March, 10:00 (Baku time)"): a
+# phrase per zone, because Russian makes an adjective of the city ("бакинское время").
+ZONE_TIME_NAMES = {
+    "Europe/Astrakhan": pgettext_lazy("time zone", "Astrakhan time"),
+    "Asia/Baku": pgettext_lazy("time zone", "Baku time"),
+    "Europe/Moscow": pgettext_lazy("time zone", "Moscow time"),
+    "Europe/Istanbul": pgettext_lazy("time zone", "Istanbul time"),
+    "Asia/Tbilisi": pgettext_lazy("time zone", "Tbilisi time"),
+    "Asia/Almaty": pgettext_lazy("time zone", "Almaty time"),
+    "Asia/Tashkent": pgettext_lazy("time zone", "Tashkent time"),
+    "Europe/Volgograd": pgettext_lazy("time zone", "Volgograd time"),
+    "Asia/Dubai": pgettext_lazy("time zone", "Dubai time"),
+    "UTC": "UTC",
+}
+
+
+def zone_time_name(name: str) -> str:
+    """The zone as people say it, in the active language: "Baku time" for Asia/Baku; for a
+    zone without a phrase of its own, its city from the name ("London time")."""
+    if name in ZONE_TIME_NAMES:
+        return str(ZONE_TIME_NAMES[name])
+    city = name.rsplit("/", 1)[-1].replace("_", " ")
+    return pgettext("time zone", "%(city)s time") % {"city": city}
 
 
 @functools.cache

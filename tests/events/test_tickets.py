@@ -1,7 +1,9 @@
 """Ticket codes: short, without look-alike characters, unique per registration, and given
 to the registrations that existed before codes did (events 0010)."""
 
+import base64
 import io
+import re
 
 import pytest
 import zxingcpp
@@ -69,3 +71,35 @@ def test_the_migration_gives_each_existing_registration_a_distinct_code():
         codes = [row[0] for row in cursor.fetchall()]
     assert len(codes) == 3 and len(set(codes)) == 3
     assert all(c and set(c) <= set(tickets.ALPHABET) for c in codes)
+
+
+def page_ticket_image(html: str) -> Image.Image | None:
+    found = re.search(r'<img class="ticket-qr" src="data:image/png;base64,([^"]+)"', html)
+    return Image.open(io.BytesIO(base64.b64decode(found.group(1)))) if found else None
+
+
+@pytest.mark.django_db
+def test_a_confirmed_registrants_page_shows_the_ticket_code_and_its_qr(client):
+    event = EventFactory(time_zone="Asia/Baku")
+    registration = RegistrationFactory(event=event, language="ru")
+    html = client.get(f"/ru/registrations/{registration.token}/").content.decode()
+    assert tickets.display(registration.ticket_code) in html
+    (read,) = zxingcpp.read_barcodes(page_ticket_image(html))
+    assert read.text == registration.ticket_code
+    assert "Ваш билет" in html and "(бакинское время)" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["waiting", "pending", "cancelled", "declined"])
+def test_no_ticket_without_a_confirmed_seat(client, status):
+    registration = RegistrationFactory(status=status)
+    html = client.get(f"/en/registrations/{registration.token}/").content.decode()
+    assert page_ticket_image(html) is None
+    assert registration.ticket_code not in html and "Your ticket" not in html
+
+
+@pytest.mark.django_db
+def test_no_ticket_for_a_cancelled_event(client):
+    registration = RegistrationFactory(event=EventFactory(status="cancelled"))
+    html = client.get(f"/en/registrations/{registration.token}/").content.decode()
+    assert page_ticket_image(html) is None and registration.ticket_code not in html
