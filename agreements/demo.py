@@ -287,6 +287,49 @@ MEASURES = [
 ]  # fmt: skip
 
 
+FULL_TEXT_INTRO = in_three(
+    "*Demo text: the founding article names the programme's areas but does not publish its "
+    "wording; this text is put together from the demo measures to show how an agreement's "
+    "full text reads on its page.*\n\n"
+    "The Republic of Azerbaijan and the Astrakhan Region of the Russian Federation, "
+    "hereinafter the Parties, seeking to develop bilateral cooperation, have agreed on the "
+    "following measures for 2022.",
+    "*Демонстрационный текст: в новости о подписании названы направления программы, но не "
+    "её текст; этот текст составлен из демонстрационных мер и показывает, как полный текст "
+    "соглашения выглядит на его странице.*\n\n"
+    "Азербайджанская Республика и Астраханская область Российской Федерации, далее "
+    "именуемые Сторонами, стремясь к развитию двустороннего сотрудничества, договорились о "
+    "следующих мерах на 2022 год.",
+    "*Nümunə mətn: proqramın imzalanması barədə xəbərdə onun istiqamətləri göstərilib, "
+    "mətni isə dərc olunmayıb; bu mətn nümunə bəndlərdən tərtib edilib və sazişin tam "
+    "mətninin onun səhifəsində necə göründüyünü göstərir.*\n\n"
+    "Azərbaycan Respublikası və Rusiya Federasiyasının Həştərxan vilayəti, bundan sonra "
+    "Tərəflər adlandırılacaq, ikitərəfli əməkdaşlığı inkişaf etdirmək məqsədilə 2022-ci il "
+    "üçün aşağıdakı bəndlər barədə razılığa gəliblər.",
+)
+FULL_TEXT_CLOSING = in_three(
+    "Signed on 7 December 2021 by the Minister of Economy of the Republic of Azerbaijan "
+    "Mikayil Jabbarov and the Governor of the Astrakhan Region Igor Babushkin.",
+    "Подписано 7 декабря 2021 года министром экономики Азербайджанской Республики Микаилом "
+    "Джаббаровым и губернатором Астраханской области Игорем Бабушкиным.",
+    "7 dekabr 2021-ci ildə Azərbaycan Respublikasının iqtisadiyyat naziri Mikayıl Cabbarov "
+    "və Həştərxan vilayətinin qubernatoru İqor Babuşkin tərəfindən imzalanıb.",
+)
+
+
+def full_text(language: str) -> str:
+    """The demo's full text: an introduction, each measure as a numbered clause, the
+    signatures (marked as demo data in each language)."""
+    clauses = [
+        f"**{number}.** {title[language]}. {meaning[language]}"
+        for number, _sector, _weight, title, meaning, _reports in MEASURES
+    ]
+    return "\n\n".join([FULL_TEXT_INTRO[language], *clauses, FULL_TEXT_CLOSING[language]])
+
+
+AGREEMENT["full_text"] = {code: full_text(code) for code in ("en", "ru", "az")}
+
+
 def measure_description(meaning: dict[str, str]) -> dict[str, str]:
     return {code: f"{text}\n\n{DEMO_NOTE[code]}" for code, text in meaning.items()}
 

@@ -1,4 +1,7 @@
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.conditional import Validators, validators_for
@@ -50,6 +53,11 @@ class ProgressReportFeed(MultilingualFeed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
+        """The report's own date (midnight where the centre is), not when it was typed in:
+        a report entered today about March is dated in March."""
+        return timezone.make_aware(datetime.datetime.combine(item.reported_on, datetime.time()))
+
+    def item_updateddate(self, item):
         return item.created_at
 
     def item_categories(self, item):

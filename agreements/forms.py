@@ -70,17 +70,27 @@ class ProgressUploadForm(forms.Form):
         return upload
 
 
+def public_statuses() -> list[tuple[str, str]]:
+    """The status filter's choices: every status but draft, and "period ended" after "in
+    force" (agreements signed or in force whose validity period is over)."""
+    choices = []
+    for value, label in Agreement.Status.choices:
+        if value != Agreement.Status.DRAFT:
+            choices.append((value, label))
+        if value == Agreement.Status.IN_FORCE:
+            choices.append((Agreement.PERIOD_ENDED, Agreement.PERIOD_ENDED_LABEL))
+    return choices
+
+
 class RegistryFilterForm(FilterForm):
     """The agreement registry's filters: party and sector (by slug), kind, status (never
-    draft), signing year and words (at most 100 characters, the rest ignored)."""
+    draft; or "period ended", derived), signing year and words (at most 100 characters, the
+    rest ignored)."""
 
     party = ObjectBySlugField()
     sector = ObjectBySlugField()
     kind = forms.ChoiceField(choices=Agreement.Kind.choices, required=False)
-    status = forms.ChoiceField(
-        choices=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
-        required=False,
-    )
+    status = forms.ChoiceField(choices=public_statuses, required=False)
     year = YearField()
     q = forms.CharField(required=False)
 

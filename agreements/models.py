@@ -27,6 +27,8 @@ from .validators import validate_document
 # Paths under /<lang>/agreements/ that an agreement's slug must not hide.
 RESERVED_SLUGS = {"overview", "feed", "measures"}
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+# An agreement's full text longer than this (in characters, about a screen) is folded.
+FULL_TEXT_FOLDED_FROM = 1500
 
 
 def round_percent(value: float | None) -> int | None:
@@ -83,6 +85,20 @@ class AgreementQuerySet(models.QuerySet):
     def in_force(self) -> "AgreementQuerySet":
         return self.filter(status=Agreement.Status.IN_FORCE)
 
+    def period_ended(self, *, today: datetime.date | None = None) -> "AgreementQuerySet":
+        """Still signed or in force by their status, but past the end of their validity
+        period (Agreement.period_ended says the same for one agreement)."""
+        return self.filter(period_ended_condition(today))
+
+    def status_counts(self, *, today: datetime.date | None = None) -> dict[str, int]:
+        """How many agreements have each status, and how many a period that has ended
+        ("period-ended"), in one query (the registry's status filter shows them)."""
+        counts = {
+            status: Count("pk", filter=Q(status=status)) for status in Agreement.Status.values
+        }
+        counts[Agreement.PERIOD_ENDED] = Count("pk", filter=period_ended_condition(today))
+        return self.order_by().aggregate(**counts)
+
     def with_progress(self) -> "AgreementQuerySet":
         """Annotate ``overall_progress``, ``measure_count`` and ``overdue_count``.
 
@@ -106,6 +122,12 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
+def period_ended_condition(today: datetime.date | None = None) -> Q:
+    """The "period ended" rule in SQL: the validity period is over, yet the status still says
+    signed or in force."""
+    return Q(valid_until__lt=today or timezone.localdate(), status__in=Agreement.RUNNING_STATUSES)
+
+
 class Agreement(MultilingualModel, models.Model):
     class Kind(models.TextChoices):
         ACTION_PROGRAMME = "action_programme", _("Action programme")
@@ -122,6 +144,12 @@ class Agreement(MultilingualModel, models.Model):
         COMPLETED = "completed", _("Completed")
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
+
+    # The statuses that say an agreement still runs, and the derived state of one of those
+    # whose validity period is over (never stored: see period_ended).
+    RUNNING_STATUSES = (Status.SIGNED, Status.IN_FORCE)
+    PERIOD_ENDED = "period-ended"
+    PERIOD_ENDED_LABEL = _("Period ended")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
@@ -186,6 +214,21 @@ class Agreement(MultilingualModel, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def period_ended(self) -> bool:
+        """Signed or in force by its status, but past the end of its validity period
+        (derived, never stored: staff may still have to record that it expired)."""
+        return bool(
+            self.valid_until
+            and self.valid_until < timezone.localdate()
+            and self.status in self.RUNNING_STATUSES
+        )
+
+    @property
+    def full_text_is_long(self) -> bool:
+        """Long enough to be shown folded on the agreement's page."""
+        return len(self.full_text or "") > FULL_TEXT_FOLDED_FROM
 
     @property
     def overall_percent(self) -> int | None:

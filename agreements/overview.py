@@ -1,7 +1,9 @@
 """The implementation overview: measures of the agreements in force, by sector and status.
 
 Computed in one aggregate query and laid out here as plain numbers, so that the
-template draws the SVG chart (and its table equivalent) without any logic.
+template draws the chart (and its table equivalent) without any logic. The chart is a list
+with one row per sector: the label and the figures are HTML text, which wraps and keeps its
+size on a phone; only each bar is a small SVG, stretched to the row's width.
 """
 
 from dataclasses import dataclass, field
@@ -15,10 +17,8 @@ from portal.models import Sector
 from .models import Agreement, Measure, overdue_condition
 
 STATUSES = Measure.Status.values  # planned, in_progress, done, cancelled: the bar's order
-CHART_LABEL_WIDTH = 220
-CHART_BAR_WIDTH = 420
-CHART_ROW_HEIGHT = 34
-CHART_TOP = 10
+# A bar's own coordinates: the longest bar is CHART_BAR_WIDTH long (the SVG's viewBox).
+CHART_BAR_WIDTH = 100
 
 
 @dataclass
@@ -37,7 +37,6 @@ class Row:
     counts: dict[str, int]
     overdue: int
     segments: list[Segment] = field(default_factory=list)
-    y: int = 0
 
     @property
     def total(self) -> int:
@@ -47,23 +46,13 @@ class Row:
     def ordered_counts(self) -> list[int]:
         return [self.counts[status] for status in STATUSES]
 
-    @property
-    def text_y(self) -> int:
-        return self.y + 15
-
-    @property
-    def end_x(self) -> float:
-        return CHART_LABEL_WIDTH + sum(segment.width for segment in self.segments) + 6
-
 
 @dataclass
 class Overview:
     rows: list[Row]
     total: Row
     statuses: list[tuple[str, str]]
-    # Room after the bars for "11 · 7 overdue" in the longest language (Russian).
-    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 190
-    height: int = 0
+    width: int = CHART_BAR_WIDTH
 
 
 def implementation_overview() -> Overview:
@@ -107,18 +96,17 @@ def implementation_overview() -> Overview:
 
 
 def lay_out(overview: Overview) -> None:
-    """Bar geometry: every bar on the same scale, the longest filling the width."""
+    """Bar geometry: every sector's bar on the same scale, the longest filling the width;
+    the total's bar on its own scale (it always fills the width)."""
     longest = max([row.total for row in overview.rows] + [1])
     labels = dict(Measure.Status.choices)
     for index, row in enumerate([overview.total, *overview.rows]):
-        row.y = CHART_TOP + index * CHART_ROW_HEIGHT + (10 if index else 0)
-        x = CHART_LABEL_WIDTH
-        scale = CHART_BAR_WIDTH / (overview.total.total or 1) if index == 0 else None
+        x = 0.0
+        scale = CHART_BAR_WIDTH / ((overview.total.total or 1) if index == 0 else longest)
         for status in STATUSES:
             count = row.counts[status]
-            width = count * (scale if scale else CHART_BAR_WIDTH / longest)
+            width = count * scale
             row.segments.append(
                 Segment(status=status, label=str(labels[status]), count=count, x=x, width=width)
             )
             x += width
-    overview.height = CHART_TOP + (len(overview.rows) + 1) * CHART_ROW_HEIGHT + 20

@@ -12,7 +12,7 @@ from portal.models import NewsArticle, Sector
 from portal.pagecache import remember
 
 from . import opendata
-from .forms import RegistryFilterForm
+from .forms import RegistryFilterForm, public_statuses
 from .models import Agreement, Measure, Party, ProgressReport, Signatory
 from .overview import implementation_overview
 
@@ -30,8 +30,8 @@ class RegistryFilterMixin:
         form = RegistryFilterForm(self.request.GET, parties=self.parties, sectors=self.sectors)
         return form.filters
 
-    def filter_agreements(self, agreements):
-        filters = self.filters
+    def filter_agreements(self, agreements, *, filters: dict | None = None):
+        filters = self.filters if filters is None else filters
         if "party" in filters:
             agreements = agreements.filter(
                 Exists(Agreement.parties.through.objects.filter(
@@ -48,7 +48,9 @@ class RegistryFilterMixin:
             )  # fmt: skip
         if "kind" in filters:
             agreements = agreements.filter(kind=filters["kind"])
-        if "status" in filters:
+        if filters.get("status") == Agreement.PERIOD_ENDED:
+            agreements = agreements.period_ended()
+        elif "status" in filters:
             agreements = agreements.filter(status=filters["status"])
         if "year" in filters:
             agreements = agreements.filter(signed_on__year=filters["year"])
@@ -97,10 +99,17 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
             parties=self.parties,
             years=remember("agreements:years", signing_years),
             kinds=Agreement.Kind.choices,
-            statuses=[c for c in Agreement.Status.choices if c[0] != Agreement.Status.DRAFT],
+            statuses=self.counted_statuses(),
             filters=self.filters,
         )
         return context
+
+    def counted_statuses(self) -> list[tuple[str, str]]:
+        """The status filter's choices, each with how many agreements it would show given
+        the other filters: "In force (3)", "Period ended (1)"."""
+        others = {name: value for name, value in self.filters.items() if name != "status"}
+        counts = self.filter_agreements(Agreement.objects.public(), filters=others).status_counts()
+        return [(value, f"{label} ({counts[value]})") for value, label in public_statuses()]
 
 
 class AgreementDetailView(ContentLanguageMixin, DetailView):

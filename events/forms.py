@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_errors import ErrorSummaryMixin
 from portal.languages import active_language, column, columns, fallback_order, language_label
 from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
@@ -19,14 +20,25 @@ from portal.timezones import TimeZoneField
 from portal.uploads import KeepUploadsMixin, clean_image_field
 from portal.validators import SingleLineFormMixin, refuse_line_breaks
 
-from . import questions
+from . import checkin, questions, tickets
 from .models import Event, EventMessage, Registration
 
 
-class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
+class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
     """The public registration form, with the event's own questions after the person's
     details (events.questions). Names are one line of text (portal.validators): line breaks
     have no place in a name badge, a CSV cell or anywhere near an email header."""
+
+    summary_labels = {"consent": _("Consent to data processing")}
+    # What phones and browsers need to offer the right keyboard and fill in the details
+    # (autocomplete tokens: the HTML standard's; inputmode picks the keyboard).
+    input_attrs = {
+        "full_name": {"autocomplete": "name", "autocapitalize": "words"},
+        "email": {"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+        "organisation": {"autocomplete": "organization"},
+        "position": {"autocomplete": "organization-title"},
+        "phone": {"type": "tel", "autocomplete": "tel", "inputmode": "tel"},
+    }
 
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
@@ -64,11 +76,14 @@ class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
             if version
             else "",
         )
-        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-        self.fields["position"].widget.attrs["autocomplete"] = "organization-title"
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        for name, attrs in self.input_attrs.items():
+            widget = self.fields[name].widget
+            widget.input_type = attrs.get("type", widget.input_type)
+            widget.attrs.update({key: value for key, value in attrs.items() if key != "type"})
+        for question in self.questions:  # the browser has nothing of its own to suggest here
+            widget = self.fields[questions.field_name(question)].widget
+            if isinstance(widget, forms.TextInput | forms.Textarea):
+                widget.attrs["autocomplete"] = "off"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -98,12 +113,14 @@ class RegistrationForm(SingleLineFormMixin, forms.ModelForm):
         return phone
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(ErrorSummaryMixin, forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["email"].widget.attrs.update(
+            autocomplete="email", inputmode="email", spellcheck="false"
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has its own token
@@ -273,3 +290,24 @@ class EventMessageForm(SingleLineFormMixin, forms.Form):
             for code, text in self.texts(field).items():
                 setattr(message, column(field, code), text)
         return message
+
+
+class TicketScanForm(forms.Form):
+    """One scan at the door: a photo of the ticket's QR code, or its code (typed by hand or
+    read by the camera on the check-in page). ``cleaned_data["ticket"]`` is the code."""
+
+    photo = forms.FileField(label=_("Photo of the ticket"), required=False)
+    code = forms.CharField(label=_("Ticket code"), max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("photo"):
+            try:
+                data["ticket"] = checkin.code_from_photo(data["photo"])
+            except checkin.ScanError as error:
+                raise ValidationError(error.message) from None
+        else:
+            data["ticket"] = tickets.normalise(data.get("code", ""))
+            if not data["ticket"]:
+                raise ValidationError(_("Type the ticket code or take a photo of the ticket."))
+        return data

@@ -1,3 +1,8 @@
+import datetime
+
+from django.db.models import Max
+
+from portal.pagecache import remember
 from portal.sitemaps import I18nSitemap
 
 from .models import Event
@@ -11,3 +16,14 @@ class EventSitemap(I18nSitemap):
 
     def lastmod(self, event):
         return event.updated_at
+
+    def get_latest_lastmod(self):
+        return latest_change()
+
+
+def latest_change() -> datetime.datetime | None:
+    """When the public events last changed (the list's lastmod; worked out once per content
+    change)."""
+    return remember(
+        "sitemap:events", lambda: Event.objects.public().aggregate(last=Max("updated_at"))["last"]
+    )

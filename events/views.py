@@ -1,25 +1,28 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
 from agreements.models import Agreement
+from portal import sharing
 from portal.languages import ContentLanguageMixin
 from portal.lists import PaginatedListView
-from portal.models import NewsArticle, Sector
+from portal.models import NewsArticle, Sector, SiteProfile
 from portal.pagecache import remember
 
-from . import services, tickets
-from .forms import EventFilterForm, LostLinkForm, RegistrationForm, WalkInForm
+from . import checkin, services, structured_data, tickets
+from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
 from .ratelimit import allow_submission
@@ -101,8 +104,55 @@ class EventDetailView(EventMixin, ContentLanguageMixin, DetailView):
         event = self.object
         context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
         context["related_agreements"] = Agreement.objects.public().filter(events=event)
-        context["registration_state"] = event.current_registration_state
+        profile = SiteProfile.current()
+        start = timezone.localtime(event.starts_at, event.zone)
+        context["preview_image"] = image = sharing.preview_image(
+            self.request,
+            profile,
+            image=event.image,
+            alt=event.image_alt,
+            title=event.title,
+            label=gettext("Event"),
+            detail=formats.date_format(start, "DATETIME_FORMAT"),
+        )
+        context["structured_data"] = structured_data.event_data(
+            event, request=self.request, site_profile=profile, image=image
+        )
         return context
+
+
+# A page asks for the seat state of at most this many events (a list page shows 12), and the
+# answer is shared for this many seconds by every visitor of the same events in a language.
+SEAT_STATE_MAX_EVENTS = 24
+SEAT_STATE_SECONDS = 2
+
+
+def seat_states(request):
+    """The live registration state of the events ``?id=…`` (public ones; others are left
+    out), for the script that keeps a cached page's seat badges current (static/js/seats.js):
+    ``{"events": {"<id>": {"badge": html, "registration": html}}}``, the same fragments the
+    page shows (events/registration_badge.html, events/registration_state.html). One query;
+    the answer is cached a couple of seconds, so that many open pages cost the database
+    little."""
+    ids = sorted({int(value) for value in request.GET.getlist("id") if value.isdigit()})
+    ids = ids[:SEAT_STATE_MAX_EVENTS]
+    key = f"events:seats:{get_language()}:{','.join(map(str, ids))}"
+    states = cache.get(key)
+    if states is None:
+        events = Event.objects.public().filter(pk__in=ids).with_seat_counts() if ids else []
+        states = {
+            str(event.pk): {
+                "badge": render_to_string("events/registration_badge.html", {"event": event}),
+                "registration": render_to_string(
+                    "events/registration_state.html", {"event": event}
+                ),
+            }
+            for event in events
+        }
+        cache.set(key, states, SEAT_STATE_SECONDS)
+    response = JsonResponse({"events": states})
+    response["Cache-Control"] = f"public, max-age={SEAT_STATE_SECONDS}"
+    return response
 
 
 def event_calendar(request, slug: str):
@@ -331,6 +381,7 @@ class CheckInView(CheckInPermissionMixin, TemplateView):
             query=query,
             people=people[:200],
             walk_in_form=kwargs.get("walk_in_form") or WalkInForm(),
+            **scan_context(self.request, event, kwargs.get("scan_form")),
         )
         return context
 
@@ -366,6 +417,40 @@ class WalkInView(CheckInPermissionMixin, View):
         view = CheckInView.as_view()
         request.method = "GET"
         return view(request, slug=slug, walk_in_form=form)
+
+
+def scan_key(slug: str) -> str:
+    return f"events:check-in-scan:{slug}"
+
+
+def scan_context(request, event: Event, form: TicketScanForm | None) -> dict:
+    """The scan panel: the answer to the last scan (shown once), or why it could not be read."""
+    saved = request.session.pop(scan_key(event.slug), None)
+    result = checkin.ScanResult.from_session(saved, event) if saved else None
+    return {"scan_result": result, "scan_form": form or TicketScanForm()}
+
+
+class CheckInScanView(CheckInPermissionMixin, View):
+    """One scan at the door: a photo of the ticket (a form that works without JavaScript),
+    the code typed by hand, or the code the page's camera script read, which asks for JSON.
+    The form's answer is shown on the check-in page after a redirect, so that reloading the
+    page does not scan again."""
+
+    def post(self, request, slug: str):
+        event = get_object_or_404(Event, slug=slug)
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        form = TicketScanForm(request.POST, request.FILES)
+        if not form.is_valid():
+            if wants_json:
+                message = next(iter(form.non_field_errors()), _("The ticket could not be read."))
+                return JsonResponse(checkin.refusal_json(message), status=400)
+            request.method = "GET"
+            return CheckInView.as_view()(request, slug=slug, scan_form=form)
+        result = checkin.check_in_by_ticket(event=event, code=form.cleaned_data["ticket"])
+        if wants_json:
+            return JsonResponse(result.as_json())
+        request.session[scan_key(slug)] = result.for_session()
+        return redirect(reverse("events:check-in", kwargs={"slug": slug}) + "#scan")
 
 
 class CheckInCountsView(CheckInPermissionMixin, View):

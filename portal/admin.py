@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from . import dashboard, services
 from .backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
-from .forms import NewsArticleAdminForm
+from .forms import NewsArticleAdminForm, SiteProfileAdminForm
 from .lookup import SkeletonSearchMixin
 from .models import KeyFigure, NewsArticle, Page, Sector, SiteProfile
 from .multilingual_admin import MultilingualAdmin
@@ -40,14 +40,44 @@ class PageAdmin(SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin):
 
 @admin.register(SiteProfile)
 class SiteProfileAdmin(MarkdownPreviewMixin, MultilingualAdmin):
+    form = SiteProfileAdminForm
     markdown_fields = ("intro",)
     list_display = ["name", "email", "phone"]
+    readonly_fields = ["logo_preview", "share_image_preview"]
     fieldsets = [
         (_("Contacts (shown in every page's footer)"), {"fields": ["phone", "email"]}),
+        (
+            _("Logo and sharing image"),
+            {
+                "fields": [
+                    "logo",
+                    "logo_preview",
+                    "logo_shows_name",
+                    "share_image",
+                    "share_image_preview",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):
         return not SiteProfile.objects.exists() and super().has_add_permission(request)
+
+    @admin.display(description=_("logo as shown"))
+    def logo_preview(self, profile):
+        if not profile.logo:
+            return _("None: the header shows the wordmark made from the centre's name.")
+        return format_html(
+            '<span class="logo-preview"><img src="{}" alt="" height="36"></span>', profile.logo.url
+        )
+
+    @admin.display(description=_("preview"))
+    def share_image_preview(self, profile):
+        if not profile.share_image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="320">', profile.share_image.url, profile.share_image_alt
+        )
 
 
 class PublicationFilter(admin.SimpleListFilter):

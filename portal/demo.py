@@ -156,6 +156,11 @@ SITE = {
     "name": in_three(
         "Astrakhan Business Center", "Астраханский деловой центр", "Həştərxan Biznes Mərkəzi"
     ),
+    "tagline": in_three(
+        "Trade, investment and partnership between Azerbaijan and the Astrakhan region",
+        "Торговля, инвестиции и партнёрство Азербайджана и Астраханской области",
+        "Azərbaycan ilə Həştərxan vilayəti arasında ticarət, investisiya və tərəfdaşlıq",
+    ),
     "intro": in_three(
         "The Astrakhan Business Center, opened in Baku on 7 December 2021, is a platform for "
         "cooperation between Azerbaijan and the Astrakhan region of Russia: trade, industry, "

@@ -15,7 +15,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["key_figures"] = KeyFigure.objects.filter(is_visible=True)
-        context["latest_news"] = (
+        # Lists: the hero and the sections below read their first items again.
+        context["latest_news"] = list(
             NewsArticle.objects.published()
             .order_by("-is_featured", "-publish_at", "-pk")
             .prefetch_related("sectors")[:4]
@@ -23,7 +24,7 @@ class HomeView(TemplateView):
         # Agreements section (templates/agreements/home_section.html).
         context["agreements_in_force"] = Agreement.objects.in_force().with_progress()[:6]
         # Events app: the next upcoming events.
-        context["upcoming_events"] = (
+        context["upcoming_events"] = list(
             Event.objects.filter(status=Event.Status.PUBLISHED).upcoming().with_seat_counts()[:3]
         )
         return context

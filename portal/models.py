@@ -1,5 +1,6 @@
 """The site itself: sectors, key figures, editable pages, the site profile and news."""
 
+import re
 import uuid
 from pathlib import PurePath
 
@@ -111,11 +112,63 @@ class Page(MultilingualModel, models.Model):
         return versions.first() or ""
 
 
+def identity_upload_to(instance: "SiteProfile", filename: str) -> str:
+    # Generated names: a replaced logo never shows from a browser's or proxy's old copy.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"site/{uuid.uuid4().hex}{suffix}"
+
+
 class SiteProfile(MultilingualModel, models.Model):
-    """The centre's name, introduction and contacts (one row; shown on every page)."""
+    """The centre's name, introduction, contacts and identity (one row; shown on every page).
+
+    Without a logo, the header shows a wordmark made from the name (its initials in a
+    square, then the name); a logo that already spells the name replaces both."""
 
     name = models.CharField(_("centre name"), max_length=200)
+    tagline = models.CharField(
+        _("headline"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "The home page's headline: what the centre is for, in one line (e.g. "
+            '"Trade and investment between two regions"). The centre\'s name is shown above '
+            "it already."
+        ),
+    )
     intro = models.TextField(_("home page introduction"), blank=True, help_text=FORMATTING_HELP)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=identity_upload_to,
+        blank=True,
+        help_text=_(
+            "A JPEG, PNG or WebP image, shown about 36 pixels high on a white plate in the "
+            "header; upload it at least 72 pixels high. Without a logo the header shows a "
+            "wordmark made from the centre's name."
+        ),
+    )
+    logo_shows_name = models.BooleanField(
+        _("the logo spells the centre's name"),
+        default=False,
+        help_text=_(
+            "Tick when the name is written in the logo itself: the header then shows the "
+            "logo alone (its text alternative is the centre's name in the visitor's language)."
+        ),
+    )
+    share_image = models.ImageField(
+        _("image for social sharing"),
+        upload_to=identity_upload_to,
+        blank=True,
+        help_text=_(
+            "Shown when a page of the site is shared on social networks or in messengers, "
+            "unless the page has an image of its own. 1200 × 630 pixels works everywhere."
+        ),
+    )
+    share_image_alt = models.CharField(
+        _("sharing image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -126,6 +179,25 @@ class SiteProfile(MultilingualModel, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.share_image and not (self.share_image_alt or "").strip():
+            # Keyed to a column the admin form has (the form has no bare "share_image_alt").
+            raise ValidationError(
+                {
+                    column("share_image_alt", active_language()): _(
+                        "Describe the sharing image for people who cannot see it."
+                    )
+                }
+            )
+
+    @property
+    def initials(self) -> str:
+        """Up to three initials of the name as shown ("Astrakhan Business Center" → "ABC"),
+        for the wordmark drawn when there is no logo."""
+        words = [word for word in re.split(r"[\W_]+", self.name or "") if word[:1].isalpha()]
+        return "".join(word[0] for word in words[:3]).upper() or "·"
 
     @classmethod
     def current(cls) -> "SiteProfile":

@@ -380,6 +380,10 @@ LOGGING = {
     },
 }
 
+# A folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for the link-preview cards
+# (portal.cards), when the fonts are not in the system's font folders.
+PORTAL_CARD_FONT_DIR = os.environ.get("PORTAL_CARD_FONT_DIR", "")
+
 # Whole pages for anonymous visitors are cached this many seconds (0: off); any staff change to
 # public content also makes them stale at once (portal.pagecache).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "60"))

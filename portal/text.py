@@ -57,3 +57,17 @@ def short_moment(moment: datetime.datetime) -> str:
 def plain_text(text: str) -> str:
     """Markdown as the plain text a reader sees (for search snippets)."""
     return " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+
+
+def summary_text(text: str, limit: int = 160) -> str:
+    """Markdown as plain text of at most ``limit`` characters, cut at a word boundary with an
+    ellipsis (meta descriptions, link previews, structured data): no asterisks, no link
+    syntax, no HTML."""
+    plain = plain_text(text)
+    if len(plain) <= limit:
+        return plain
+    cut = plain[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word longer than half the limit is cut inside
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.·-–—") + "…"

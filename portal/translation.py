@@ -22,7 +22,7 @@ class PageTranslation(TranslationOptions):
 
 @register(SiteProfile)
 class SiteProfileTranslation(TranslationOptions):
-    fields = ("name", "intro", "address")
+    fields = ("name", "tagline", "intro", "address", "share_image_alt")
 
 
 @register(NewsArticle)

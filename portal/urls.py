@@ -10,23 +10,28 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from agreements.sitemaps import AgreementSitemap
-from events.sitemaps import EventSitemap
+from agreements import sitemaps as agreement_sitemaps
+from events import sitemaps as event_sitemaps
 
 from . import home, views
 from .conditional import conditional, news_feed_etag
 from .feeds import LatestNewsFeed
 from .pagecache import cache_public_page
-from .sitemaps import NewsSitemap, PageSitemap, StaticViewSitemap
+from .sitemaps import NewsSitemap, PageSitemap, StaticViewSitemap, latest_news_change
 
 sitemaps = {
     "site": StaticViewSitemap(
-        ["portal:home", "portal:news-list", "events:list", "agreements:list"]
+        {
+            "portal:news-list": latest_news_change,
+            "events:list": event_sitemaps.latest_change,
+            "agreements:list": agreement_sitemaps.latest_change,
+        },
+        home="portal:home",
     ),
     "pages": PageSitemap,
     "news": NewsSitemap,
-    "agreements": AgreementSitemap,
-    "events": EventSitemap,
+    "agreements": agreement_sitemaps.AgreementSitemap,
+    "events": event_sitemaps.EventSitemap,
 }
 
 site_patterns = [

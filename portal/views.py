@@ -1,19 +1,21 @@
-import json
-
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
+from . import sharing
 from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
 from .lists import PaginatedListView
 from .models import NewsArticle, Page, Sector, SiteProfile
 from .pagecache import remember
 from .search import search
+from .text import summary_text
 
 
 class NewsListView(PaginatedListView):
@@ -77,30 +79,41 @@ class NewsDetailView(ContentLanguageMixin, DetailView):
             )
         context["related_articles"] = related
         context["is_preview"] = not article.is_public
-        context["json_ld"] = self.json_ld(article)
+        context["preview_image"] = self.preview_image(article)
+        context["structured_data"] = self.structured_data(article, context["preview_image"])
         return context
 
-    def json_ld(self, article: NewsArticle) -> str:
-        """schema.org NewsArticle, escaped so it cannot close its script element."""
-        url = self.request.build_absolute_uri(article.get_absolute_url())
-        profile = SiteProfile.current()
+    def preview_image(self, article: NewsArticle) -> dict:
+        """The cover, or the article's card (portal.sharing)."""
+        return sharing.preview_image(
+            self.request,
+            SiteProfile.current(),
+            image=article.cover_image,
+            alt=article.cover_alt,
+            title=article.title,
+            label=_("News"),
+            detail=formats.date_format(timezone.localtime(article.publish_at), "DATE_FORMAT"),
+        )
+
+    def structured_data(self, article: NewsArticle, image: dict) -> dict:
+        """schema.org NewsArticle: headline, dates, image (the cover or the article's card),
+        the centre as publisher with its logo."""
+        request = self.request
         data = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title[:110],
-            "description": article.lead,
+            "description": summary_text(article.lead, 300),
+            "image": [image["url"]],
             "datePublished": article.publish_at.isoformat(),
-            "dateModified": article.updated_at.isoformat(),
+            "dateModified": max(article.updated_at, article.publish_at).isoformat(),
             "inLanguage": article.language_of("body"),
-            "mainEntityOfPage": url,
-            "publisher": {"@type": "Organization", "name": profile.name},
+            "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+            "publisher": sharing.publisher(request, SiteProfile.current()),
         }
         if article.byline:
             data["author"] = {"@type": "Person", "name": article.byline}
-        if article.cover_image:
-            data["image"] = [self.request.build_absolute_uri(article.cover_image.url)]
-        text = json.dumps(data, ensure_ascii=False)
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return data
 
 
 class SearchView(TemplateView):

@@ -1,3 +1,5 @@
+import zlib
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -5,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
-from portal import languages
+from portal import languages, sharing
 from portal.text import render_markdown, short_moment
 from portal.thumbnails import thumbnail_url
 
@@ -39,6 +41,16 @@ def machine_time(moment) -> str:
 def thumbnail(image, size: str = "card") -> str:
     """``{{ article.cover_image|thumbnail:"card" }}``: URL of a small WebP for list slots."""
     return thumbnail_url(image, size)
+
+
+TONES = 6  # .tone-1 … .tone-6 in static/css/portal.css
+
+
+@register.filter
+def tone(key) -> int:
+    """``{{ event.kind|tone }}``: one of the card visuals' tones (1–6), always the same for
+    the same key, so that a kind of event or a sector keeps its colour across the site."""
+    return zlib.crc32(str(key or "").encode()) % TONES + 1
 
 
 # ---- translated content: which language a text is shown in (portal.languages) ----
@@ -83,13 +95,19 @@ def tr(obj, field: str) -> str:
     return format_html('<span lang="{}">{}</span>', shown, value) if shown else value
 
 
-OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "az": "az_AZ"}
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(context, **given) -> dict:
+    """``{% page_meta title=event.title description=event.description label=kind
+    image=event.image image_alt=event.image_alt %}``: the page's meta description, OpenGraph
+    and Twitter tags with a preview image (portal.sharing.page_meta says what each takes)."""
+    given.setdefault("language", context.get("content_language"))
+    return sharing.page_meta(context["request"], context["site_profile"], **given)
 
 
-@register.filter
-def og_locale(code: str) -> str:
-    """OpenGraph's form of a language code: "ru" → "ru_RU"."""
-    return OG_LOCALES.get(code, code)
+@register.simple_tag
+def json_ld(data: dict):
+    """``{% json_ld data %}``: schema.org data as a safely escaped JSON-LD script element."""
+    return sharing.json_ld_script(data)
 
 
 @register.filter

@@ -16,5 +16,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.querySelector("[data-counts-url]");
     if (container) { window.setInterval(function () { refresh(container); }, 15000); }
+    // A ticket checked in by the camera (checkin-scan.js) shows in the numbers at once.
+    document.addEventListener("check-in:scanned", function () { if (container) { refresh(container); } });
   });
 })();

@@ -343,12 +343,20 @@ def test_overview_chart_and_table(client, today):
     MeasureFactory(agreement=AgreementFactory(status=Agreement.Status.EXPIRED), sector=tourism)
     response = client.get(reverse("agreements:overview"))
     html = response.content.decode()
-    assert '<svg viewBox="0 0' in html and 'role="img"' in html
+    # Server-drawn: labels and figures as text, each bar a stretched SVG on one scale.
+    assert '<figure class="overview-chart" aria-labelledby="chart-title">' in html
+    assert '<span class="chart-label">Tourism</span>' in html
+    assert '<svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none"' in html
     assert "<script" not in html.split("<main")[1].split("</main>")[0]
     tourism_row = response.context["overview"].rows[0]
     assert tourism_row.label == "Tourism"
     assert tourism_row.counts == {"planned": 1, "in_progress": 0, "done": 1, "cancelled": 0}
     assert tourism_row.overdue == 1
+    # The longest sector's bar fills the width: one planned half, one done half.
+    assert [(seg.status, seg.x, seg.width) for seg in tourism_row.segments if seg.count] == [
+        ("planned", 0, 50),
+        ("done", 50, 50),
+    ]
     assert "Tourism: Done — 1" in html  # the chart's own text alternative
 
 

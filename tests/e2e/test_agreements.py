@@ -42,5 +42,5 @@ def test_visitor_filters_opens_the_action_program_and_downloads_the_csv(
     assert "Develop navigation and inter-port cooperation" in content
 
     page.goto(f"{live_server.url}/en/agreements/overview/")
-    assert page.get_by_role("img", name="Measures by sector and status").is_visible()
+    assert page.get_by_role("figure", name="Measures by sector and status").is_visible()
     screenshot("agreements-overview")

@@ -9,6 +9,7 @@ import pytest
 import zxingcpp
 from django.core import mail
 from PIL import Image
+from playwright.sync_api import expect
 
 from events.models import EventQuestion, RegistrationAnswer
 from portal.models import SiteProfile
@@ -36,7 +37,7 @@ def read_qr(locator) -> str:
 
 
 def test_visitor_registers_answers_two_questions_and_opens_the_ticket_from_the_email(
-    live_server, page, screenshot, run_worker, settings
+    live_server, page, screenshot, run_worker, settings, browser, django_user_model
 ):
     settings.PORTAL_BASE_URL = live_server.url  # the email's links lead to this server
     SiteProfile.objects.create(
@@ -98,3 +99,24 @@ def test_visitor_registers_answers_two_questions_and_opens_the_ticket_from_the_e
         "-", ""
     )
     screenshot("registration-ticket", phone=True)
+    ticket_image = page.get_by_role("img", name=f"QR code of ticket {code}").screenshot()
+
+    # At the door, on the staff member's phone: the picture of the ticket as the photo, then
+    # the same code typed.
+    django_user_model.objects.create_superuser("door", "door@example.org", "door-password-1")
+    door = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB").new_page()
+    door.goto(f"{live_server.url}/en/events/{event.slug}/check-in/")
+    door.get_by_label("Username").fill("door")
+    door.get_by_label("Password").fill("door-password-1")
+    door.get_by_role("button", name="Log in").click()
+    door.wait_for_url(f"**/en/events/{event.slug}/check-in/")
+    door.get_by_label("Photo of the ticket's QR code").set_input_files(
+        files=[{"name": "ticket.png", "mimeType": "image/png", "buffer": ticket_image}]
+    )
+    panel = door.locator("[data-scan-result]")
+    expect(panel).to_contain_text("Checked in")
+    expect(panel).to_contain_text("Aysel Mammadova")
+    door.get_by_label("Ticket code").fill(code)
+    door.get_by_role("button", name="Check the code").click()
+    expect(panel).to_contain_text(re.compile(r"already checked in at \d\d:\d\d"))
+    door.context.close()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from events.forms import EventAdminForm
-from portal.models import NewsArticle
+from portal.models import NewsArticle, SiteProfile
 from portal.uploads import MAX_IMAGE_PIXELS, clean_uploaded_image
 from tests.factories import EventFactory, NewsArticleFactory
 
@@ -232,3 +232,45 @@ def test_the_event_form_keeps_its_image_too(settings, tmp_path):
                            instance=event)  # fmt: skip
     assert again.is_valid(), again.errors
     assert again.save().image.name.startswith("events/")
+
+
+@pytest.mark.django_db
+def test_site_profile_logo_and_sharing_image_through_the_admin(staff_client, settings, tmp_path):
+    """Re-encoded under generated names like every upload; SVG refused; the sharing image
+    needs its description, and a good logo is kept while that is fixed."""
+    settings.MEDIA_ROOT = tmp_path
+    profile = SiteProfile.objects.create(name_en="Centre")
+    url = reverse("admin:portal_siteprofile_change", args=[profile.pk])
+    data = {"name_en": "Centre", "logo_shows_name": "on"}
+
+    response = staff_client.post(url, {**data, "logo": upload("logo.svg", SVG)})
+    assert response.status_code == 200 and "Upload a valid image" in response.content.decode()
+
+    response = staff_client.post(
+        url,
+        {
+            **data,
+            "logo": upload("logo.png", image_bytes("PNG") + HTML),
+            "share_image": upload("card.jpg", image_bytes("JPEG", size=(120, 63))),
+        },
+    )
+    assert response.status_code == 200  # the sharing image has no description yet
+    assert "Describe the sharing image" in response.content.decode()
+    kept = re.search(r'name="logo-kept" value="([^"]+)"', response.content.decode()).group(1)
+
+    response = staff_client.post(
+        url,
+        {
+            **data,
+            "logo-kept": kept,
+            "share_image": upload("card.jpg", image_bytes("JPEG", size=(120, 63))),
+            "share_image_alt_en": "The centre's hall",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    profile.refresh_from_db()
+    logo, share = profile.logo.name, profile.share_image.name
+    assert logo.startswith("site/") and logo.endswith(".png") and "logo" not in logo
+    assert share.startswith("site/") and share.endswith(".jpg")
+    assert b"<script" not in (tmp_path / profile.logo.name).read_bytes()
+    assert profile.logo_shows_name
