@@ -27,7 +27,7 @@ STATIC_IGNORE := $(foreach p,bootstrap/css/bootstrap-* bootstrap/css/*.rtl.* \
 GUNICORN_FLAGS := --timeout 30 --graceful-timeout 30 --max-requests 10000 \
 	--max-requests-jitter 1000 --no-control-socket
 
-.PHONY: install run serve require-production-env test test-e2e lint format messages check clean bench
+.PHONY: install run serve require-production-env test test-e2e test-validity lint format messages check clean bench
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed (python3.13, python3.12 or python3 on PATH)." >&2; exit 1; }
@@ -83,6 +83,19 @@ test: install
 test-e2e: install
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
+# The checkers from package.json (axe-core, and the Nu HTML Checker's vnu.jar, which needs
+# Java: Debian's default-jre-headless). --ignore-scripts: vnu-jar's install script would
+# fetch a Java runtime of its own, which the jar does not need when java is on PATH.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Validity of every public page type in every language: 0 Nu HTML Checker errors, 0 axe
+# violations at 360, 1024 and 1280 px (tests/e2e/test_validity.py; a few minutes, so not
+# part of `make test`). Reports go to test-artifacts/validity/.
+test-validity: install node_modules/.installed
+	$(BIN)/pytest -m validity tests/e2e/test_validity.py $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -111,4 +124,4 @@ messages: install
 	$(PY) manage.py compilemessages -l ru -l az -i .venv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build *.egg-info node_modules

@@ -132,3 +132,14 @@ def later(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
 
     return move
+
+
+def pytest_collection_modifyitems(config, items):
+    """The validity checks (tests/e2e/test_validity.py) run only when asked for by marker,
+    as `make test-validity` does (`-m validity`): they take minutes, `make test` must not."""
+    if "validity" in (config.option.markexpr or ""):
+        return
+    deselected = [item for item in items if item.get_closest_marker("validity")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("validity")]
