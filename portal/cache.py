@@ -4,13 +4,29 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 REDIS_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` object for every cache call; building one
+    (it copies some 170 response callbacks) took about 0.4 ms here, longer than the Redis
+    round trip itself, and a page-cache hit makes one call. A ``redis.Redis`` object may be
+    shared between threads (it takes a connection from its pool for each command), so one
+    per connection pool is kept and reused."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -30,6 +46,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**self.default_options, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self._skip_until = 0.0
 
     def _call(self, fallback, method, *args, **kwargs):

@@ -54,6 +54,25 @@ def test_against_the_real_redis_it_is_a_normal_cache(real_redis):
     assert real_redis.is_available
 
 
+def test_one_redis_client_serves_every_call_and_every_thread(real_redis):
+    import threading
+
+    client = real_redis._cache.get_client()
+    assert real_redis._cache.get_client(write=True) is client  # not one built per call
+    results = []
+
+    def use():
+        real_redis.set("a", threading.get_ident(), 30)
+        results.append(real_redis.get("a") is not None)
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 8
+
+
 def test_other_redis_errors_still_raise(real_redis):
     with pytest.raises(ValueError):
         real_redis.incr("missing-counter")  # a bug in the caller, not an outage
