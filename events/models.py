@@ -270,9 +270,10 @@ class Event(MultilingualModel, models.Model):
 
     @property
     def time_zone_label(self) -> str:
-        """E.g. "Europe/Astrakhan (UTC+04:00)"."""
+        """The zone as people say it, with its offset at the start: "Baku time (UTC+04:00)",
+        "бакинское время (UTC+04:00)" (portal.timezones.zone_time_name)."""
         offset = self.starts_at.astimezone(self.zone).strftime("%z")
-        return f"{self.time_zone} (UTC{offset[:3]}:{offset[3:]})"
+        return f"{zone_time_name(self.time_zone)} (UTC{offset[:3]}:{offset[3:]})"
 
     @property
     def when(self) -> str:

@@ -154,9 +154,11 @@ def test_detail_shows_time_in_the_events_time_zone_with_its_name(client):
     event = EventFactory(starts_at=start, time_zone="Asia/Baku", capacity=4)
     html = client.get(event.get_absolute_url()).content.decode()
     assert "14:00" in html  # 10:00 UTC is 14:00 in Baku
-    assert "Asia/Baku (UTC+04:00)" in html
+    assert "Baku time (UTC+04:00)" in html  # the city people say, not "Asia/Baku"
     assert "Registration is open: 4 seats left." in html
     assert reverse("events:event-calendar", args=[event.slug]) in html
+    ru = client.get(event.get_absolute_url().replace("/en/", "/ru/")).content.decode()
+    assert "бакинское время (UTC+04:00)" in ru
 
 
 def test_draft_is_404_for_the_public_and_visible_to_staff(client, staff_client):
