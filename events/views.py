@@ -310,17 +310,17 @@ def registrant_registrations():
     return Registration.objects.select_related("event").exclude(event__status="draft")
 
 
-@method_decorator(never_cache, name="dispatch")
-class CancelRegistrationView(TemplateView):
-    """The registrant cancels: a page that asks "are you sure?" (GET changes nothing), then
-    a POST. A registration that can no longer be cancelled goes back to its page, which
-    shows its state."""
+class RegistrantActionView(TemplateView):
+    """Something registrants do to their own registration: a page that asks "are you
+    sure?" (GET changes nothing), then a POST. A registration the action no longer applies
+    to (``applies``) goes back to its page, which shows its state."""
 
-    template_name = "events/registration_cancel.html"
+    def applies(self, registration: Registration) -> bool:
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         self.registration = get_object_or_404(registrant_registrations(), token=kwargs["token"])
-        if not self.registration.can_be_cancelled_by_registrant:
+        if not self.applies(self.registration):
             return redirect(self.registration)
         return super().dispatch(request, *args, **kwargs)
 
@@ -328,6 +328,18 @@ class CancelRegistrationView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["registration"] = self.registration
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class CancelRegistrationView(RegistrantActionView):
+    """The registrant cancels: a page that asks "are you sure?" (GET changes nothing), then
+    a POST. A registration that can no longer be cancelled goes back to its page, which
+    shows its state."""
+
+    template_name = "events/registration_cancel.html"
+
+    def applies(self, registration: Registration) -> bool:
+        return registration.can_be_cancelled_by_registrant
 
     def post(self, request, token: str):
         services.cancel_registration(registration=self.registration)
@@ -336,21 +348,13 @@ class CancelRegistrationView(TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class EraseRegistrationView(TemplateView):
+class EraseRegistrationView(RegistrantActionView):
     """The registrant erases their personal data: a confirmation page, then a POST."""
 
     template_name = "events/registration_erase.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.registration = get_object_or_404(registrant_registrations(), token=kwargs["token"])
-        if self.registration.is_anonymised:
-            return redirect(self.registration)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["registration"] = self.registration
-        return context
+    def applies(self, registration: Registration) -> bool:
+        return not registration.is_anonymised
 
     def post(self, request, token: str):
         services.erase_personal_data(registration=self.registration)

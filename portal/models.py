@@ -112,6 +112,14 @@ class Page(MultilingualModel, models.Model):
         return versions.first() or ""
 
 
+def require_image_description(instance, image_field: str, alt_field: str, message) -> None:
+    """An uploaded image needs its text alternative (in the language being edited): the
+    error is keyed to that language's column, which the admin form has (it has no bare
+    ``alt_field``)."""
+    if getattr(instance, image_field) and not (getattr(instance, alt_field) or "").strip():
+        raise ValidationError({column(alt_field, active_language()): message})
+
+
 def identity_upload_to(instance: "SiteProfile", filename: str) -> str:
     # Generated names: a replaced logo never shows from a browser's or proxy's old copy.
     suffix = PurePath(filename).suffix.lower()[:6]
@@ -182,15 +190,12 @@ class SiteProfile(MultilingualModel, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.share_image and not (self.share_image_alt or "").strip():
-            # Keyed to a column the admin form has (the form has no bare "share_image_alt").
-            raise ValidationError(
-                {
-                    column("share_image_alt", active_language()): _(
-                        "Describe the sharing image for people who cannot see it."
-                    )
-                }
-            )
+        require_image_description(
+            self,
+            "share_image",
+            "share_image_alt",
+            _("Describe the sharing image for people who cannot see it."),
+        )
 
     @property
     def initials(self) -> str:
@@ -313,15 +318,12 @@ class NewsArticle(MultilingualModel, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.cover_image and not (self.cover_alt or "").strip():
-            # Keyed to a column the admin form has (the form has no bare "cover_alt").
-            raise ValidationError(
-                {
-                    column("cover_alt", active_language()): _(
-                        "Describe the cover image for people who cannot see it."
-                    )
-                }
-            )
+        require_image_description(
+            self,
+            "cover_image",
+            "cover_alt",
+            _("Describe the cover image for people who cannot see it."),
+        )
 
     @property
     def is_public(self) -> bool:
