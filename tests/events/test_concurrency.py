@@ -37,14 +37,18 @@ def _postgres_only():
 def slow_seat_count(monkeypatch):
     """Every seat count takes a moment longer, widening the window between counting the
     seats and writing the result, where a race would happen."""
-    counted = Event.seats_left.fget
+    # Both counts a walk-in over capacity reads (seats left, then how far over): with only
+    # the first slowed, the second ran after an earlier door had committed and the race in
+    # the negative control depended on the machine's timing.
+    for name in ("seats_left", "seats_over"):
+        counted = getattr(Event, name).fget
 
-    def slow(event):
-        seats = counted(event)
-        time.sleep(0.1)
-        return seats
+        def slow(event, counted=counted):
+            seats = counted(event)
+            time.sleep(0.1)
+            return seats
 
-    monkeypatch.setattr(Event, "seats_left", property(slow))
+        monkeypatch.setattr(Event, name, property(slow))
 
 
 @pytest.fixture
