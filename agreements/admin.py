@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
 from portal.history import HistoryAdmin
 from portal.languages import active_language, column, columns
+from portal.lists import is_database_id
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import (
     MultilingualAdmin,
@@ -314,7 +315,7 @@ class MeasureAdmin(SkeletonSearchMixin, MarkdownPreviewMixin, MultilingualAdmin,
 
     def record_progress_view(self, request):
         """The quick form: one progress report for one or several measures."""
-        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if is_database_id(pk)]
         measures = list(Measure.objects.filter(pk__in=ids).select_related("agreement"))
         if not measures:
             messages.error(request, _("Choose at least one measure."))

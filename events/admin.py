@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from portal.backoffice import CheckboxesMixin, MarkdownPreviewMixin, register_attention
 from portal.history import HistoryAdmin
 from portal.languages import columns
+from portal.lists import is_database_id
 from portal.lookup import SkeletonSearchMixin
 from portal.multilingual_admin import MultilingualAdmin, MultilingualTabularInline
 from portal.text import short_moment
@@ -184,7 +185,7 @@ class EventAdmin(
         chosen = canonical_time_zone(request.POST.get("time_zone", ""))
         if request.method == "POST" and chosen:
             return zoneinfo.ZoneInfo(chosen)
-        event = Event.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        event = Event.objects.filter(pk=object_id).first() if is_database_id(object_id) else None
         return event.zone if event else zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def get_urls(self):

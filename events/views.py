@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from agreements.models import Agreement
 from portal import sharing
 from portal.languages import ContentLanguageMixin
-from portal.lists import PaginatedListView
+from portal.lists import PaginatedListView, is_database_id
 from portal.models import NewsArticle, Sector, SiteProfile
 from portal.pagecache import fragment_key, remember
 
@@ -140,12 +140,6 @@ SEAT_STATE_MAX_EVENTS = 24
 SEAT_STATE_SECONDS = 2
 
 
-def _is_event_id(value: str) -> bool:
-    """ASCII digits that fit a database key: "²" is a digit to str.isdigit() but not to
-    int(), and 30 digits overflow PostgreSQL's bigint; both are ignored like "x"."""
-    return value.isascii() and value.isdigit() and len(value) <= 18
-
-
 def seat_states(request):
     """The live registration state of the events ``?id=…`` (public ones; others are left
     out), for the script that keeps a cached page's seat badges current (static/js/seats.js):
@@ -153,7 +147,7 @@ def seat_states(request):
     page shows (events/registration_badge.html, events/registration_state.html). One query;
     the answer is cached a couple of seconds, so that many open pages cost the database
     little."""
-    ids = sorted({int(value) for value in request.GET.getlist("id") if _is_event_id(value)})
+    ids = sorted({int(value) for value in request.GET.getlist("id") if is_database_id(value)})
     ids = ids[:SEAT_STATE_MAX_EVENTS]
     key = f"events:seats:{get_language()}:{','.join(map(str, ids))}"
     states = cache.get(key)

@@ -27,6 +27,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.lists import is_database_id
+
 from . import services
 from .delivery_errors import explain_email
 from .models import Event, OutboxEmail, Registration
@@ -272,7 +274,7 @@ def _post(request, event, registration_admin, actions):
     if name not in actions:
         messages.error(request, _("Choose an action."))
         return HttpResponseRedirect(back)
-    selected = event.registrations.filter(pk__in=[pk for pk in ids if pk.isdigit()])
+    selected = event.registrations.filter(pk__in=[pk for pk in ids if is_database_id(pk)])
     if not selected.exists():
         messages.warning(request, _("Tick at least one registration first."))
         return HttpResponseRedirect(back)

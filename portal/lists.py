@@ -23,6 +23,14 @@ from .pagecache import accept_query, remember
 COUNT_SECONDS = 60
 
 
+def is_database_id(value) -> bool:
+    """A row id from a query string or form: ASCII digits that fit a bigint. ("²" is a digit
+    to str.isdigit() but not to int(), and 30 digits overflow PostgreSQL's key; both are
+    ignored like "x", never a 500.)"""
+    value = str(value)
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 class RememberedCountPaginator(Paginator):
     """A paginator whose count is computed once per content generation (and at most
     COUNT_SECONDS) under ``count_name``: an unfiltered list of 10,000 rows is not counted

@@ -257,3 +257,11 @@ def test_a_bad_host_is_a_warning_and_no_email_to_the_admins(settings, disallowed
     assert "evil.example.org" in disallowed_host_records[0].getMessage()
     assert all(record.exc_info is None for record in disallowed_host_records)
     assert mail.outbox == []
+
+
+def test_a_row_id_is_ascii_digits_that_fit_a_key():
+    from portal.lists import is_database_id
+
+    assert is_database_id("42") and is_database_id(7) and is_database_id("9" * 18)
+    for junk in ("", "x", "-1", "²", "٣", "4 2", "9" * 19, None):
+        assert not is_database_id(junk), junk
