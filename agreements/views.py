@@ -1,15 +1,26 @@
 from itertools import groupby
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Value
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.views.generic import DetailView, TemplateView, View
 
 from portal.languages import ContentLanguageMixin, columns
-from portal.lists import PaginatedListView
+from portal.lists import PaginatedListView, filters_key
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
-from portal.pagecache import fragment_key, remember
+from portal.pagecache import fragment_key, generation, remember
 
 from . import opendata
 from .forms import RegistryFilterForm, public_statuses
@@ -23,8 +34,11 @@ class RegistryFilterMixin:
     """The registry's filters, read from the query string; anything invalid is ignored."""
 
     def load_filter_choices(self) -> None:
-        self.sectors = list(Sector.objects.all())
-        self.parties = list(Party.objects.filter(agreements__isnull=False).distinct())
+        # Once per content generation and language (their order follows the language's
+        # names), kept in the cache and the worker's memory.
+        language = get_language()
+        self.sectors = remember(f"agreements:sectors:{language}", lambda: list(Sector.objects.all()))
+        self.parties = remember(f"agreements:parties:{language}", registry_parties)
 
     def get_filters(self) -> dict:
         form = RegistryFilterForm(self.request.GET, parties=self.parties, sectors=self.sectors)
@@ -66,6 +80,17 @@ class RegistryFilterMixin:
         return agreements
 
 
+def registry_parties() -> list[Party]:
+    """The parties to at least one agreement (the party filter's choices)."""
+    return list(Party.objects.filter(agreements__isnull=False).distinct())
+
+
+def fragment_date() -> str:
+    """Today's date, for the keys of fragments that show what follows the date: overdue
+    measures and ended validity periods (Measure.is_overdue, Agreement.period_ended)."""
+    return timezone.localdate().isoformat()
+
+
 def signing_years() -> list[int]:
     """The years in which public agreements were signed, newest first (the year filter)."""
     return list(
@@ -94,14 +119,25 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The filter bar and the page's rows are rendered once per content generation,
+        # language, date, filters and page (portal.fragments, the cache tag), so that a page
+        # whose rows are remembered reads no agreement and counts no status. A search's
+        # words are left out of the keys (any text would make a new entry): its bar is
+        # rendered each time and its rows are keyed by the agreements found.
+        filters = filters_key(self.filters)
+        if "q" in self.filters:
+            rows_key = fragment_key(context["agreements"])
+        else:
+            rows_key = f"{generation()}:{fragment_date()}:{filters}:{context['page_obj'].number}"
         context.update(
             sectors=self.sectors,
             parties=self.parties,
             years=remember("agreements:years", signing_years),
             kinds=Agreement.Kind.choices,
-            statuses=self.counted_statuses(),
+            statuses=SimpleLazyObject(self.counted_statuses),
             filters=self.filters,
-            rows_key=fragment_key(context["agreements"]),
+            filters_key=f"{fragment_date()}:{filters}",
+            rows_key=rows_key,
         )
         return context
 
@@ -118,20 +154,7 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
     context_object_name = "agreement"
 
     def get_queryset(self):
-        agreements = Agreement.objects.with_progress().prefetch_related(
-            "sectors",
-            Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
-            "documents",
-            Prefetch(
-                "measures",
-                queryset=Measure.objects.select_related("sector").prefetch_related(
-                    Prefetch(
-                        "reports", queryset=ProgressReport.objects.order_by("reported_on", "pk")
-                    )
-                ),
-            ),
-            Prefetch("related_news", queryset=NewsArticle.objects.published()),
-        )
+        agreements = Agreement.objects.with_progress()
         if self.request.user.is_staff:
             return agreements  # staff preview drafts
         return agreements.public()
@@ -139,23 +162,45 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         agreement = self.object
-        parties, bodies = parties_and_bodies(agreement)
-        measures = sorted(
-            agreement.measures.all(),
-            key=lambda m: (m.sector is None, m.sector.position if m.sector else 0,
-                           str(m.sector or ""), m.sort_key),
-        )  # fmt: skip
-        for measure in measures:
-            measure.responsible = bodies.get(measure.pk, [])
+        # The page's body (status, progress, measures and their reports, full text, parties,
+        # signatories, documents, news) is rendered once per content generation, language
+        # and date (overdue marks and "period ended" follow it); what only the body shows is
+        # read when it is rendered (``parts``), so a remembered body costs one query.
         context.update(
-            parties=parties,
-            measure_groups=[
-                (sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)
-            ],
+            parts=SimpleLazyObject(lambda: agreement_parts(agreement)),
             is_preview=agreement.status == Agreement.Status.DRAFT,
-            measures_key=fragment_key([agreement]),
+            body_key=f"{generation()}:{fragment_date()}:{agreement.pk}",
         )
         return context
+
+
+def agreement_parts(agreement: Agreement) -> dict:
+    """What an agreement's page body shows besides the agreement's own fields: its related
+    rows (prefetched onto ``agreement``), its parties and its measures grouped by sector,
+    each with its responsible bodies."""
+    prefetch_related_objects(
+        [agreement],
+        "sectors",
+        Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
+        "documents",
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("sector").prefetch_related(
+                Prefetch("reports", queryset=ProgressReport.objects.order_by("reported_on", "pk"))
+            ),
+        ),
+        Prefetch("related_news", queryset=NewsArticle.objects.published()),
+    )
+    parties, bodies = parties_and_bodies(agreement)
+    measures = sorted(
+        agreement.measures.all(),
+        key=lambda m: (m.sector is None, m.sector.position if m.sector else 0,
+                       str(m.sector or ""), m.sort_key),
+    )  # fmt: skip
+    for measure in measures:
+        measure.responsible = bodies.get(measure.pk, [])
+    groups = [(sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)]
+    return {"parties": parties, "measure_groups": groups}
 
 
 def parties_and_bodies(agreement: Agreement) -> tuple[list[Party], dict[int, list[Party]]]:
