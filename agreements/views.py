@@ -37,7 +37,7 @@ class RegistryFilterMixin:
         # Once per content generation and language (their order follows the language's
         # names), kept in the cache and the worker's memory.
         language = get_language()
-        self.sectors = remember(f"agreements:sectors:{language}", lambda: list(Sector.objects.all()))
+        self.sectors = remember(f"agreements:sectors:{language}", all_sectors)
         self.parties = remember(f"agreements:parties:{language}", registry_parties)
 
     def get_filters(self) -> dict:
@@ -78,6 +78,10 @@ class RegistryFilterMixin:
                 in_text | Exists(signed_by.filter(agreement=OuterRef("pk")))
             )
         return agreements
+
+
+def all_sectors() -> list[Sector]:
+    return list(Sector.objects.all())
 
 
 def registry_parties() -> list[Party]:
