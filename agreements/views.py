@@ -118,11 +118,21 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # What the paginator counts; the rows shown are read with their figures (rows()).
+        return self.filter_agreements(Agreement.objects.public())
+
+    def rows(self, page) -> list[Agreement]:
+        """The page's agreements with their progress figures and parties."""
+        bottom = (page.number - 1) * self.paginate_by
         agreements = Agreement.objects.public().with_progress().prefetch_related("parties")
-        return self.filter_agreements(agreements)
+        return list(self.filter_agreements(agreements)[bottom : bottom + self.paginate_by])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        # Built and read only when the rows are rendered (building the figures' subqueries
+        # alone takes longer than a remembered page).
+        context["agreements"] = context["object_list"] = SimpleLazyObject(lambda: self.rows(page))
         # The filter bar and the page's rows are rendered once per content generation,
         # language, date, filters and page (portal.fragments, the cache tag), so that a page
         # whose rows are remembered reads no agreement and counts no status. A search's
@@ -132,7 +142,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
         if "q" in self.filters:
             rows_key = fragment_key(context["agreements"])
         else:
-            rows_key = f"{generation()}:{fragment_date()}:{filters}:{context['page_obj'].number}"
+            rows_key = f"{generation()}:{fragment_date()}:{filters}:{page.number}"
         context.update(
             sectors=self.sectors,
             parties=self.parties,
@@ -158,7 +168,7 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
     context_object_name = "agreement"
 
     def get_queryset(self):
-        agreements = Agreement.objects.with_progress()
+        agreements = Agreement.objects.all()
         if self.request.user.is_staff:
             return agreements  # staff preview drafts
         return agreements.public()
@@ -203,8 +213,23 @@ def agreement_parts(agreement: Agreement) -> dict:
     )  # fmt: skip
     for measure in measures:
         measure.responsible = bodies.get(measure.pk, [])
+    set_progress_figures(agreement, measures)
     groups = [(sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)]
     return {"parties": parties, "measure_groups": groups}
+
+
+def set_progress_figures(agreement: Agreement, measures: list[Measure]) -> None:
+    """The figures AgreementQuerySet.with_progress annotates (overall_progress, measure_count,
+    overdue_count), by the same rules, from the agreement's measures already read for its
+    page: the weighted mean progress of the measures not cancelled (None without any), how
+    many those are, and how many are overdue."""
+    active = [measure for measure in measures if measure.status != Measure.Status.CANCELLED]
+    weights = sum(measure.weight for measure in active)
+    agreement.overall_progress = (
+        sum(measure.progress * measure.weight for measure in active) / weights if active else None
+    )
+    agreement.measure_count = len(active)
+    agreement.overdue_count = sum(1 for measure in measures if measure.is_overdue)
 
 
 def parties_and_bodies(agreement: Agreement) -> tuple[list[Party], dict[int, list[Party]]]:
