@@ -398,3 +398,74 @@ def test_the_list_rows_are_rendered_once_and_follow_changes(client):
     assert ">40%<" in client.get(url).content.decode().replace(" ", "")
     Agreement.objects.filter(pk=agreement.pk).update(title="Quietly renamed")  # no signal
     assert "Caspian ports memorandum" in client.get(url).content.decode()  # the fragment
+
+
+def test_the_agreement_page_figures_are_those_of_with_progress(today):
+    """The page takes its progress figures from the measures it shows (views.agreement_parts),
+    by the rules of AgreementQuerySet.with_progress: weighted mean of the measures not
+    cancelled, their number, how many are overdue."""
+    from agreements.views import agreement_parts
+
+    mixed = AgreementFactory()
+    late = today - datetime.timedelta(days=3)
+    MeasureFactory(agreement=mixed, progress=10, weight=3, due_on=late)  # overdue
+    MeasureFactory(agreement=mixed, progress=100, weight=1, due_on=late, status="done")
+    MeasureFactory(agreement=mixed, progress=0, weight=5, status="cancelled", due_on=late)
+    MeasureFactory(agreement=mixed, progress=33, weight=2, due_on=today)
+    cancelled_only = AgreementFactory()
+    MeasureFactory(agreement=cancelled_only, status="cancelled")
+    empty = AgreementFactory()
+    for agreement in (mixed, cancelled_only, empty):
+        annotated = Agreement.objects.with_progress().get(pk=agreement.pk)
+        shown = Agreement.objects.get(pk=agreement.pk)
+        agreement_parts(shown)
+        for figure in ("overall_progress", "measure_count", "overdue_count"):
+            assert getattr(shown, figure) == getattr(annotated, figure), (agreement, figure)
+    assert Agreement.objects.with_progress().get(pk=mixed.pk).overdue_count == 1
+
+
+def _agreement_queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if "agreements_" in q["sql"]]
+
+
+def test_remembered_fragments_read_no_rows_and_follow_changes(client):
+    """Once rendered, the unfiltered list reads no agreement and the agreement page only its
+    own row; a change to the content shows on the next request, in every language."""
+    sector = SectorFactory()
+    agreement = AgreementFactory(title="Caspian ports memorandum", sectors=[sector])
+    measure = MeasureFactory(agreement=agreement, title="Dredge the channel")
+    detail = agreement.get_absolute_url()
+    for url in (LIST_URL, detail, f"{LIST_URL}?sector={sector.slug}"):
+        client.get(url)
+    assert _agreement_queries(client, LIST_URL) == []
+    assert len(_agreement_queries(client, detail)) == 1
+    # A filtered list counts its rows, but reads neither them nor the status counts again.
+    assert len(_agreement_queries(client, f"{LIST_URL}?sector={sector.slug}")) == 1
+    services.record_progress(measure=measure, progress=40, text="Under way")
+    assert ">40%<" in client.get(LIST_URL).content.decode().replace(" ", "")
+    assert ">40%<" in client.get(detail).content.decode().replace(" ", "")
+    Measure.objects.filter(pk=measure.pk).update(title="Quietly renamed")  # no signal
+    assert "Dredge the channel" in client.get(detail).content.decode()  # the fragment
+    measure.title_ru = "Углубить канал"
+    measure.save()
+    assert "Углубить канал" in client.get("/ru" + detail[3:]).content.decode()
+
+
+def test_fragments_follow_the_date(client, monkeypatch, today):
+    """Overdue marks and "period ended" follow the date, not only content changes: the
+    fragments' keys carry the date (the clock is moved, nothing is saved)."""
+    agreement = AgreementFactory(status="in_force", valid_until=today + datetime.timedelta(days=1))
+    MeasureFactory(agreement=agreement, due_on=today + datetime.timedelta(days=1))
+    detail = agreement.get_absolute_url()
+    for url in (LIST_URL, detail):
+        page = client.get(url).content.decode()
+        assert "status-period-ended" not in page and "1 measure overdue" not in page
+    later = today + datetime.timedelta(days=3)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    for url in (LIST_URL, detail):
+        page = client.get(url).content.decode()
+        assert "status-period-ended" in page, url
+        assert "1 measure overdue" in page, url
+    assert "Period ended (1)" in client.get(LIST_URL).content.decode()  # the filter bar
