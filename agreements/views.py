@@ -258,7 +258,10 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["overview"] = implementation_overview()
+        # The chart and its table are rendered once per content generation, language and
+        # date (overdue counts follow it), at most a minute; the figures are counted only then.
+        context["overview"] = SimpleLazyObject(implementation_overview)
+        context["overview_key"] = f"{generation()}:{fragment_date()}"
         return context
 
 
