@@ -83,6 +83,8 @@ def register_attendee(
     language: str = "en",
     answers: Mapping[EventQuestion, object] | None = None,
     now: datetime.datetime | None = None,
+    asked: list[EventQuestion] | None = None,
+    policy_version: str | None = None,
 ) -> RegistrationResult:
     """Register a person: confirmed while seats remain, else waiting (if the event has a
     waiting list), or pending when the event needs approval. ``answers`` to the event's
@@ -95,6 +97,10 @@ def register_attendee(
     that registration's link to the address (``created`` is False). Nothing in the outcome
     that a visitor is shown may depend on it: whether an address is registered is not told
     on screen, only to the address itself.
+
+    ``asked`` (the event's questions as events.questions.asked_questions gives them) and
+    ``policy_version`` (the privacy policy's version in force) save reading them again when
+    the caller, the registration form, has just read them.
     """
     email = email.strip()
     if not consent:
@@ -102,13 +108,14 @@ def register_attendee(
     if not email:
         raise RegistrationError(_("Please enter your email address."))
     answers = answers or {}
-    check_answers(event, answers)
+    check_answers(event, answers, asked)
     now = now or timezone.now()
     # Everything that needs no lock is read before it: the policy in force, and whether the
     # address is registered already (a registration made meanwhile is caught by the
     # constraint below). Refusals first, the same for every address, so that they tell
     # nobody who is in.
-    policy_version = Page.privacy_policy_version()
+    if policy_version is None:
+        policy_version = Page.privacy_policy_version()
     existing = _find_active(event, email)
     if existing is not None:
         state = event.registration_state(now)
