@@ -23,6 +23,15 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
+# The status the seats give (parameters: capacity, status when free, status when full, the
+# event, the confirmed status). tests/events/test_concurrency.py shows what goes wrong when
+# this count takes the lock in its own statement.
+COUNT_SEATS = """
+    SELECT CASE WHEN COALESCE(count(*) < CAST(%s AS integer), true)
+        THEN CAST(%s AS varchar) ELSE CAST(%s AS varchar) END AS status
+    FROM {registrations} WHERE event_id = %s AND status = %s
+"""
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -74,11 +83,7 @@ def claim_seat(
     history_sql, history_params = _insert(history, {"id": "reg.id", "status": "reg.status"})
     email_sql, email_params = _insert(email, {"kind": "reg.status", "registration_id": "reg.id"})
     sql = f"""
-        WITH seats AS (
-            SELECT CASE WHEN COALESCE(count(*) < CAST(%s AS integer), true)
-                THEN CAST(%s AS varchar) ELSE CAST(%s AS varchar) END AS status
-            FROM {registrations} WHERE event_id = %s AND status = %s
-        ), reg AS (
+        WITH seats AS ({COUNT_SEATS.format(registrations=registrations)}), reg AS (
             {registration_sql} FROM seats WHERE seats.status IS NOT NULL
             ON CONFLICT DO NOTHING RETURNING id, status
         ), hist AS (
