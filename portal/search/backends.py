@@ -2,7 +2,8 @@
 
 PostgreSQL: one stored tsvector per language (``document_en`` parsed with 'english',
 ``document_ru`` with 'russian', ``document_az`` with 'simple' over the Python-analysed
-Azerbaijani words), each with a GIN index (migration portal.0008). Titles weigh A, the rest B.
+Azerbaijani words), each with a GIN index (migration portal.0008) without a pending list
+(0011: every search would read it whole until a vacuum). Titles weigh A, the rest B.
 A query is parsed once per language (``phraseto_tsquery`` per term, combined with && || !!),
 matched against that language's column only, and ranked with ``ts_rank`` over the stored
 vectors: nothing is re-parsed, so every match can be ranked.

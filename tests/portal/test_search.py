@@ -332,6 +332,18 @@ def test_postgresql_finds_through_each_languages_gin_index():
             assert f"Bitmap Index Scan on search_document_{index}_idx" in plan, plan
 
 
+def test_postgresql_gin_indexes_keep_no_pending_list():
+    """With GIN's fastupdate every search reads the unmerged entries whole until a vacuum."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'search_document_%%_idx'"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {f"search_document_{code}_idx": ["fastupdate=off"] for code in LANGUAGES}
+
+
 @pytest.mark.parametrize(("language", "query"), [("ru", "торговля"), ("az", "ticarət")])
 def test_demo_content_is_found_in_russian_and_azerbaijani(client, language, query):
     call_command("load_demo", verbosity=0)
