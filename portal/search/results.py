@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..languages import active_language, fallback_order
 from . import backends
-from .analysis import Query, clean_query, fold, parse_query, stem
+from .analysis import Query, clean_query, indexed, parse_query
 from .index import kinds
 
 PER_GROUP = 5
@@ -130,21 +130,23 @@ def _hits(query: Query, rows: list[backends.Row]) -> list[tuple[backends.Row, Hi
     return hits
 
 
-def _is_match(word: str, language: str, found: set[str]) -> bool:
-    return stem(language, fold(word)) in found
+def _first_match(text: str, language: str, found: set[str]) -> int | None:
+    """Where in ``text`` the first word that matches the query starts."""
+    for match in _WORD.finditer(text):
+        if indexed(language, match.group()) in found:
+            return match.start()
+    return None
 
 
 def excerpt(text: str, language: str, found: set[str], *, size: int = SNIPPET_WORDS) -> str:
     """About ``size`` words of ``text``, starting a little before the first match."""
     tokens = text.split()
-    start = next(
-        (
-            i
-            for i, token in enumerate(tokens)
-            if any(_is_match(w, language, found) for w in _WORD.findall(token))
-        ),
-        0,
-    )
+    offset = _first_match(text, language, found)
+    start = 0
+    if offset:
+        before = text[:offset]
+        # The tokens before the match's, or before the token it ends (as in "(shipping").
+        start = len(before.split()) - (0 if before[-1].isspace() else 1)
     start = max(start - 5, 0)
     chunk = " ".join(tokens[start : start + size])
     return ("… " if start else "") + chunk + (" …" if start + size < len(tokens) else "")
@@ -155,7 +157,7 @@ def highlight(text: str, language: str, found: set[str]) -> SafeString:
     in <mark>."""
     out, last = [], 0
     for match in _WORD.finditer(text):
-        if _is_match(match.group(), language, found):
+        if indexed(language, match.group()) in found:
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>")
             last = match.end()
