@@ -9,17 +9,21 @@ class PortalConfig(AppConfig):
     verbose_name = _("Site and news")
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_migrate, post_save
         from PIL import Image
 
-        from . import lookup, search
+        from . import fragments, lookup, search
         from .models import SiteProfile, forget_site_profile
         from .news_search import NewsKind
         from .pagecache import connect_content_signals
         from .uploads import MAX_IMAGE_PIXELS
 
         connect_content_signals()
+        # Values read once per request: the content generation (portal.fragments).
+        request_started.connect(fragments.open_request_memo, dispatch_uid="portal-memo-open")
+        request_finished.connect(fragments.close_request_memo, dispatch_uid="portal-memo-close")
         for signal in (post_save, post_delete):
             signal.connect(forget_site_profile, sender=SiteProfile, dispatch_uid="site-profile")
         # SQLite's LIKE folds only ASCII: look-ups compare skeletons made in Python.

@@ -206,13 +206,30 @@ class SiteProfile(MultilingualModel, models.Model):
 
     @classmethod
     def current(cls) -> "SiteProfile":
-        """The profile, cached because every page's header and footer need it (the cache is
-        cleared whenever a profile is saved or deleted: see forget_site_profile)."""
+        """The profile, cached because every page's header and footer need it: in the cache
+        (cleared whenever a profile is saved or deleted: see forget_site_profile) and, for
+        the current content generation, in the worker's memory (a save starts a new one:
+        portal.pagecache), so that most requests do not even ask the cache. Read-only."""
+        from .pagecache import generation
+
+        current_generation = generation()
+        remembered = _remembered_profile
+        if remembered and remembered[0] == current_generation:
+            return remembered[1]
         profile = cache.get(SITE_PROFILE_CACHE_KEY)
         if profile is None:
             profile = cls.objects.order_by("pk").first() or cls(name="Business Centre")
             cache.set(SITE_PROFILE_CACHE_KEY, profile, 300)
+        _remember_profile(current_generation, profile)
         return profile
+
+
+_remembered_profile: tuple[str, SiteProfile] | None = None
+
+
+def _remember_profile(current_generation: str, profile: SiteProfile) -> None:
+    global _remembered_profile
+    _remembered_profile = (current_generation, profile)
 
 
 def forget_site_profile(**kwargs) -> None:

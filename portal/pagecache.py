@@ -46,6 +46,8 @@ from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from . import fragments as request_memo
+
 GENERATION_KEY = "portal:page-cache:generation"
 HEADER = "X-Page-Cache"
 # Cache-Control max-age of a cached page: how long a proxy's micro-cache or a browser may keep
@@ -66,13 +68,25 @@ def bump_generation() -> None:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    value = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, value, None)
+    request_memo.forget(GENERATION_KEY, value)
 
 
 def generation() -> str:
     """The current content generation (see the module docstring), for keys of rendered
-    fragments: a staff change to public content makes them all stale at once."""
-    return cache.get(GENERATION_KEY) or "-"
+    fragments: a staff change to public content makes them all stale at once. Read once per
+    request (portal.fragments); started afresh when the cache has none (after a restart of
+    the cache or cache.clear()), so that no fragment outlives the content it showed."""
+    return request_memo.remembered(GENERATION_KEY, _read_generation)
+
+
+def _read_generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        value = cache.get(GENERATION_KEY) or "-"
+    return value
 
 
 def fragment_key(objects) -> str:
@@ -84,12 +98,18 @@ def fragment_key(objects) -> str:
 def remember(name: str, compute, *, seconds: int = 300):
     """A value derived from public content (a filter's list of years, say), computed once per
     content generation: a staff change recomputes it on the next request. ``seconds`` bounds
-    what no save announces (an event moving from upcoming to past)."""
-    key = f"portal:derived:{name}:{cache.get(GENERATION_KEY) or '-'}"
+    what no save announces (an event moving from upcoming to past). Kept in the cache, for
+    every worker, and for a while in this worker's memory too (portal.fragments)."""
+    key = f"portal:derived:{name}:{generation()}"
+    value = request_memo.values.get((key,))
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
+    # Also in the worker's memory, for half as long (so never more than 1.5 × seconds old).
+    request_memo.values.set((key,), value, seconds // 2)
     return value
 
 
