@@ -1,11 +1,14 @@
 """Running a search and shaping its hits for the page."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ..languages import active_language, fallback_order
 from . import backends
@@ -25,6 +28,7 @@ class Hit:
     url: str
     context: str = ""
     date: object = None
+    date_text: str = ""  # the date as the page's language writes it
     language: str = ""  # set when the text is in another language than the page
 
 
@@ -124,17 +128,31 @@ def _hits(query: Query, rows: list[backends.Row]) -> list[tuple[backends.Row, Hi
             url=row.urls.get(page_language) or next(iter(row.urls.values()), ""),
             context=shown["context"],
             date=row.date,
+            date_text=_date_text(row.date, get_language()) if row.date else "",
             language="" if code == page_language else code,
         )
         hits.append((row, hit))
     return hits
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(date, language: str) -> str:
+    """``date`` in the DATE_FORMAT of ``language`` (the active language), remembered."""
+    return formats.date_format(date, "DATE_FORMAT")
+
+
+@functools.lru_cache(maxsize=1024)
+def _tokens(words: frozenset[str]) -> re.Pattern:
+    """These words where each is a whole word (a run of word characters of its own)."""
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def _first_match(text: str, language: str, found: set[str]) -> int | None:
     """Where in ``text`` the first word that matches the query starts."""
-    for match in _WORD.finditer(text):
-        if indexed(language, match.group()) in found:
-            return match.start()
+    for word in _WORD.findall(text):
+        if indexed(language, word) in found:
+            return _tokens(frozenset([word])).search(text).start()
     return None
 
 
@@ -155,11 +173,13 @@ def excerpt(text: str, language: str, found: set[str], *, size: int = SNIPPET_WO
 def highlight(text: str, language: str, found: set[str]) -> SafeString:
     """Escaped ``text`` with the words that match the query (as ``language`` stems them)
     in <mark>."""
+    matching = {word for word in set(_WORD.findall(text)) if indexed(language, word) in found}
+    if not matching:
+        return escape(text)
     out, last = [], 0
-    for match in _WORD.finditer(text):
-        if indexed(language, match.group()) in found:
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
+    for match in _tokens(frozenset(matching)).finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped

@@ -14,6 +14,7 @@ from agreements.models import Agreement
 from events.models import Event
 from portal.models import NewsArticle, SearchEntry
 from portal.search import analysis, backends, clean_query, fill_empty_index, fold, search
+from portal.search.results import excerpt, highlight
 from tests.factories import AgreementFactory, EventFactory, MeasureFactory, NewsArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,29 @@ def test_matched_words_are_highlighted_and_text_is_escaped():
     assert "<mark>Olya</mark>" in hit.title and "&lt;b&gt;<mark>Port</mark>" in hit.title
     assert "<b>" not in hit.title
     assert "<mark>port</mark>" in hit.snippet
+
+
+def test_only_whole_words_are_highlighted_in_every_script():
+    found = {"port"}
+    assert highlight("Ports, portsmouth & PORT_x (ports)", "en", found) == (
+        "<mark>Ports</mark>, portsmouth &amp; PORT_x (<mark>ports</mark>)"
+    )
+    assert highlight("Торговля, торговлю; неторговля", "ru", {"торговл"}) == (
+        "<mark>Торговля</mark>, <mark>торговлю</mark>; неторговля"
+    )
+    assert highlight("Ticarət ticarətin TİCARƏT", "az", {"ticaret"}) == (
+        "<mark>Ticarət</mark> <mark>ticarətin</mark> <mark>TİCARƏT</mark>"
+    )
+    assert highlight("No match <here>", "en", found) == "No match &lt;here&gt;"
+
+
+def test_a_snippet_starts_five_words_before_the_first_match():
+    words = [f"w{i}" for i in range(60)]
+    words[40] = "(shipping"
+    snippet = excerpt(" ".join(words), "en", {"ship"}, size=10)
+    assert snippet == "… w35 w36 w37 w38 w39 (shipping w41 w42 w43 w44 …"
+    assert excerpt("Shipping first. Then more.", "en", {"ship"}) == "Shipping first. Then more."
+    assert excerpt("None here.", "en", {"ship"}) == "None here."
 
 
 def test_markdown_is_plain_text_in_snippets():
