@@ -182,6 +182,16 @@ def test_a_snippet_starts_five_words_before_the_first_match():
     assert excerpt("None here.", "en", {"ship"}) == "None here."
 
 
+def test_a_hit_shows_its_date_in_the_pages_language():
+    published = timezone.make_aware(datetime.datetime(2025, 3, 7, 12, 0))
+    NewsArticleFactory(title="Dated ferry news", publish_at=published)
+    for language, shown in (("en", "March 7, 2025"), ("ru", "7 марта 2025 г.")):
+        with translation.override(language):
+            hit = group(search("ferry"), "news").hits[0]
+        assert hit.date == datetime.date(2025, 3, 7)
+        assert hit.date_text == shown
+
+
 def test_markdown_is_plain_text_in_snippets():
     EventFactory(title="Port day", description="**Bold** [ports](https://example.org) & more")
     hit = group(search("port"), "events").hits[0]
