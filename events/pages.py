@@ -15,15 +15,19 @@ until one of them changes. Only the seat counts are read on every request, in on
 query (``confirmed_counts``).
 """
 
+import copy
 import datetime
 
 from django.db import connection
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from agreements.models import Agreement
 from portal.fragments import LocalFragments
+from portal.models import NewsArticle
 from portal.pagecache import generation
 
 from .models import Event, Registration
@@ -159,3 +163,52 @@ class LazyEvents:
 
     def __bool__(self) -> bool:
         return bool(self.states)
+
+
+# ---- the event page ----------------------------------------------------------------------
+
+# What an event page derives from the content: the event (with its sectors) and its related
+# news and agreements, per worker, kept for the generation (and until a scheduled related
+# article is due).
+_event_pages = LocalFragments(max_entries=512)
+
+
+class EventPage:
+    """The event of a page and what it shows beside it. ``event`` is this request's own copy
+    (its registration state is computed for now), with its confirmed count read live."""
+
+    def __init__(self, event: Event, related_news: list, related_agreements: list):
+        self.event = event
+        self.related_news = related_news
+        self.related_agreements = related_agreements
+
+    @property
+    def related_key(self) -> str:
+        return ",".join(str(article.pk) for article in self.related_news)
+
+
+def event_page(slug: str, *, staff: bool) -> EventPage:
+    """The event ``slug`` as its page shows it to the public (drafts: 404) or to staff."""
+    now = timezone.now()
+    key = (generation(), slug, staff)
+    found = _event_pages.get(key)
+    if found is None or (found[3] is not None and now >= found[3]):
+        found = _load_event_page(slug, staff=staff)
+        _event_pages.set(key, found)
+    event, related_news, related_agreements, _until = found
+    event = copy.copy(event)  # the shared one never holds a request's state
+    event.n_confirmed = confirmed_counts([event.pk]).get(event.pk, 0)
+    return EventPage(event, related_news, related_agreements)
+
+
+def _load_event_page(slug: str, *, staff: bool) -> tuple:
+    events = Event.objects.prefetch_related("sectors")
+    event = (events if staff else events.public()).filter(slug=slug).first()
+    if event is None:
+        raise Http404("No such event.")
+    articles = NewsArticle.objects.filter(events=event)
+    related_news = list(articles.published()[:3])
+    # Kept until the next of its scheduled articles is due (no save announces that).
+    until = articles.scheduled().values_list("publish_at", flat=True).first()
+    related_agreements = list(Agreement.objects.public().filter(events=event))
+    return event, related_news, related_agreements, until

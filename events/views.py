@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -17,11 +19,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
-from agreements.models import Agreement
 from portal import sharing
 from portal.languages import ContentLanguageMixin
 from portal.lists import PaginatedListView, is_database_id
-from portal.models import NewsArticle, Sector, SiteProfile
+from portal.models import Sector, SiteProfile
 
 from . import checkin, pages, printing, services, structured_data, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
@@ -135,31 +136,53 @@ class EventMixin:
 
 
 class EventDetailView(EventMixin, ContentLanguageMixin, DetailView):
+    """The event page. What it shows of the content is rendered once per worker, language
+    and generation (the template's fragments); the event and its related news and
+    agreements are kept in the worker's memory (events.pages.event_page), so that a page
+    asks the database only for the live seat count. The registration box follows the seats
+    and the clock on every request."""
+
     content_language_field = "description"
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_object(self, queryset=None):
-        return self.get_event()
+        self.page = pages.event_page(self.kwargs["slug"], staff=self.request.user.is_staff)
+        self.event = self.page.event
+        return self.event
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        event = self.object
-        context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
-        context["related_agreements"] = Agreement.objects.public().filter(events=event)
-        profile = SiteProfile.current()
-        start = timezone.localtime(event.starts_at, event.zone)
-        context["preview_image"] = image = sharing.preview_image(
-            self.request,
-            profile,
-            image=event.image,
-            alt=event.image_alt,
-            title=event.title,
-            label=gettext("Event"),
-            detail=formats.date_format(start, "DATETIME_FORMAT"),
-        )
-        context["structured_data"] = structured_data.event_data(
-            event, request=self.request, site_profile=profile, image=image
+        event, request = self.object, self.request
+
+        # Computed only when a fragment that shows them is rendered (the template calls them).
+        @functools.cache
+        def preview_image():
+            start = timezone.localtime(event.starts_at, event.zone)
+            return sharing.preview_image(
+                request,
+                SiteProfile.current(),
+                image=event.image,
+                alt=event.image_alt,
+                title=event.title,
+                label=gettext("Event"),
+                detail=formats.date_format(start, "DATETIME_FORMAT"),
+            )
+
+        def data():
+            return structured_data.event_data(
+                event, request=request, site_profile=SiteProfile.current(), image=preview_image()
+            )
+
+        context.update(
+            related_news=self.page.related_news,
+            related_agreements=self.page.related_agreements,
+            related_key=self.page.related_key,
+            preview_image=preview_image,
+            structured_data=data,
+            # What of the schema.org data follows the seats and the clock.
+            offer_key=f"{structured_data.availability(event)}:{event.accepts_registrations}"
+            f":{event.current_registration_state}",
         )
         return context
 

@@ -1,6 +1,7 @@
-"""The events list keeps its cards, filter bar and list data in the worker's memory
-(events.pages): what no save announces must still show at once — seats taken by
-registrations, and the clock opening registration or ending an event."""
+"""The events list and the event page keep what they show of the content in the worker's
+memory (events.pages): what no save announces must still show at once — seats taken by
+registrations, the clock opening registration, ending an event or making a scheduled
+article due — and a staff change on the next request."""
 
 import datetime
 import time
@@ -12,7 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from tests.factories import EventFactory, RegistrationFactory, SectorFactory
+from tests.factories import (
+    EventFactory,
+    NewsArticleFactory,
+    RegistrationFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -85,4 +91,60 @@ def test_a_cached_page_asks_the_database_only_for_the_seats(client):
     with CaptureQueriesContext(connection) as queries:
         html = listing(client)
     assert "9 seats left" in html
+    assert len(queries) == 1, [query["sql"] for query in queries]
+
+
+# ---- the event page ----------------------------------------------------------------------
+
+
+def event_page(client, event) -> str:
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_event_page_seats_and_offer_follow_registrations_at_once(client):
+    event = EventFactory(capacity=2)
+    html = event_page(client, event)
+    assert "2 seats left" in html and "schema.org/InStock" not in html  # 2 of 2: limited
+    RegistrationFactory(event=event)
+    html = event_page(client, event)
+    assert "1 seat left" in html and "2 seats left" not in html
+    RegistrationFactory(event=event)
+    html = event_page(client, event)
+    assert "Join the waiting list" in html and "schema.org/SoldOut" in html
+
+
+def test_event_page_shows_a_scheduled_related_article_once_it_is_due(client):
+    event = EventFactory()
+    event.related_news.add(NewsArticleFactory(title="Already out"))
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    event.related_news.add(NewsArticleFactory(title="Coming soon", publish_at=due))
+    html = event_page(client, event)
+    assert "Already out" in html and "Coming soon" not in html
+    time.sleep(max((due - timezone.now()).total_seconds(), 0) + 0.2)
+    assert "Coming soon" in event_page(client, event)
+
+
+def test_event_page_follows_staff_changes_and_keeps_drafts_private(client, staff_client):
+    event = EventFactory(title="Old title", description="Old text.")
+    assert "Old text." in event_page(client, event)
+    event.title, event.description = "New title", "New text."
+    event.save()
+    html = event_page(client, event)
+    assert "New title" in html and "New text." in html and "Old text." not in html
+    event.status = Event.Status.DRAFT
+    event.save()
+    assert client.get(event.get_absolute_url()).status_code == 404
+    assert "this event is a draft" in staff_client.get(event.get_absolute_url()).content.decode()
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+
+def test_a_cached_event_page_asks_the_database_only_for_the_seats(client):
+    event = EventFactory(capacity=10, sectors=[SectorFactory()])
+    event.related_news.add(NewsArticleFactory())
+    event_page(client, event)
+    with CaptureQueriesContext(connection) as queries:
+        html = event_page(client, event)
+    assert "10 seats left" in html
     assert len(queries) == 1, [query["sql"] for query in queries]
