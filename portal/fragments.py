@@ -76,9 +76,10 @@ class LocalFragments:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def set(self, key: tuple, html: str) -> None:
+    def set(self, key: tuple, html, seconds: int | None = None) -> None:
         with self._lock:
-            self._entries[key] = (time.monotonic() + self.seconds, html)
+            lifetime = self.seconds if seconds is None else seconds
+            self._entries[key] = (time.monotonic() + lifetime, html)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -92,3 +93,5 @@ class LocalFragments:
 
 
 fragments = LocalFragments()
+# Values derived from public content (pagecache.remember): a filter's choices, a list's count.
+values = LocalFragments(max_entries=256)

@@ -31,6 +31,14 @@ def is_database_id(value) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 18
 
 
+def filters_key(filters) -> str:
+    """A list's valid filters as one canonical string, for the keys of its fragments: objects
+    by their slug, in the order of the names."""
+    return "&".join(
+        f"{name}={getattr(value, 'slug', value)}" for name, value in sorted(filters.items())
+    )
+
+
 class RememberedCountPaginator(Paginator):
     """A paginator whose count is computed once per content generation (and at most
     COUNT_SECONDS) under ``count_name``: an unfiltered list of 10,000 rows is not counted

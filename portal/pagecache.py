@@ -98,12 +98,18 @@ def fragment_key(objects) -> str:
 def remember(name: str, compute, *, seconds: int = 300):
     """A value derived from public content (a filter's list of years, say), computed once per
     content generation: a staff change recomputes it on the next request. ``seconds`` bounds
-    what no save announces (an event moving from upcoming to past)."""
+    what no save announces (an event moving from upcoming to past). Kept in the cache, for
+    every worker, and for a while in this worker's memory too (portal.fragments)."""
     key = f"portal:derived:{name}:{generation()}"
+    value = request_memo.values.get((key,))
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
+    # Also in the worker's memory, for half as long (so never more than 1.5 × seconds old).
+    request_memo.values.set((key,), value, seconds // 2)
     return value
 
 

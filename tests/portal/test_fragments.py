@@ -5,12 +5,15 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import fragments
 from portal.fragments import LocalFragments
-from portal.models import SiteProfile
+from portal.models import NewsArticle, SiteProfile
 from portal.pagecache import GENERATION_KEY
+from tests.factories import NewsArticleFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +32,17 @@ def test_a_site_profile_change_shows_in_header_and_footer_on_the_next_request(cl
 def test_the_header_is_rendered_once_per_generation(client, monkeypatch):
     client.get(reverse("portal:news-list"))  # rendered and remembered
     renders = []
-    original = fragments.LocalFragments.set
+    original = fragments.fragments.set
     monkeypatch.setattr(
-        fragments.LocalFragments,
+        fragments.fragments,
         "set",
-        lambda self, key, html: (renders.append(key[0]), original(self, key, html)),
+        lambda key, html, *args: (renders.append(key[0]), original(key, html, *args)),
     )
     client.get(reverse("portal:news-list"))
     assert renders == []  # head links, header and footer all came from memory
     cache.set(GENERATION_KEY, "a-staff-change")
     client.get(reverse("portal:news-list"))
-    assert sorted(renders) == ["footer", "head-links", "header"]
+    assert sorted(renders) == ["footer", "head-links", "header", "news-filters"]
 
 
 def test_language_links_follow_the_query_string(client):
@@ -84,3 +87,24 @@ def test_local_fragments_evict_the_oldest_and_expire(monkeypatch):
     later = time.monotonic() + 61
     monkeypatch.setattr(fragments.time, "monotonic", lambda: later)
     assert store.get(("a",)) is None
+
+
+def test_an_article_page_shows_an_edit_and_hides_a_withdrawn_article_at_once(client):
+    sector = SectorFactory()
+    article = NewsArticleFactory(sectors=[sector], body="Old body text.")
+    other = NewsArticleFactory(sectors=[sector], title="A related story")
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Old body text." in html and "A related story" in html
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    assert len(warm) == 1  # the article itself; its body, sectors and related news remembered
+    article.body = "New body text."
+    article.save()
+    other.status = NewsArticle.Status.DRAFT
+    other.save()
+    html = client.get(url).content.decode()
+    assert "New body text." in html and "A related story" not in html
+    article.status = NewsArticle.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
