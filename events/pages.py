@@ -70,6 +70,29 @@ def list_data(key: tuple, compute):
     return value
 
 
+class LazyQuery:
+    """A queryset (or a slice of one) built on first use: a warm list page, whose data
+    list_data keeps, builds none. Ordered, as the paginator wants the lists to be."""
+
+    ordered = True
+
+    def __init__(self, build):
+        self._build = build
+
+    @cached_property
+    def queryset(self):
+        return self._build()
+
+    def __getitem__(self, key):
+        return LazyQuery(lambda: self.queryset[key])
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getattr__(self, name):
+        return getattr(self.queryset, name)
+
+
 def confirmed_counts(ids) -> dict[int, int]:
     """The confirmed registrations of the events ``ids``: one query over the (event, status)
     index, written out so that it costs no query compilation."""

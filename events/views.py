@@ -72,6 +72,9 @@ class EventListView(PaginatedListView):
         return events.past() if self.past else events.upcoming()
 
     def get_queryset(self):
+        return pages.LazyQuery(self.filtered_queryset)
+
+    def filtered_queryset(self):
         events = self.base_queryset()
         if "sector" in self.filters:
             events = events.filter(sectors=self.filters["sector"])
