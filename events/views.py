@@ -1,7 +1,10 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -9,20 +12,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
-from agreements.models import Agreement
 from portal import sharing
 from portal.languages import ContentLanguageMixin
 from portal.lists import PaginatedListView, is_database_id
-from portal.models import NewsArticle, Sector, SiteProfile
-from portal.pagecache import fragment_key, remember
+from portal.models import Sector, SiteProfile
 
-from . import checkin, printing, services, structured_data, tickets
+from . import checkin, pages, printing, services, structured_data, tickets
 from .forms import EventFilterForm, LostLinkForm, RegistrationForm, TicketScanForm, WalkInForm
 from .ics import build_calendar
 from .models import Event, Registration
@@ -44,6 +46,19 @@ def public_events(request) -> "Event.objects":
     return events if request.user.is_staff else events.public()
 
 
+class ListDataPaginator(Paginator):
+    """The events list's paginator: its count kept with the rest of the list's data in the
+    worker's memory (events.pages.list_data), filtered or not."""
+
+    def __init__(self, *args, key: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self) -> int:
+        return pages.list_data((*self.key, "count"), lambda: Paginator.count.func(self))
+
+
 class EventListView(PaginatedListView):
     template_name = "events/event_list.html"
     context_object_name = "events"
@@ -51,7 +66,7 @@ class EventListView(PaginatedListView):
 
     def get(self, request, *args, **kwargs):
         self.past = request.GET.get("when") == "past"
-        self.sectors = list(Sector.objects.all())
+        self.sectors = pages.list_data(("sectors",), lambda: list(Sector.objects.all()))
         self.filters = EventFilterForm(request.GET, sectors=self.sectors).filters
         return super().get(request, *args, **kwargs)
 
@@ -60,7 +75,10 @@ class EventListView(PaginatedListView):
         return events.past() if self.past else events.upcoming()
 
     def get_queryset(self):
-        events = self.base_queryset().with_seat_counts().prefetch_related("sectors")
+        return pages.LazyQuery(self.filtered_queryset)
+
+    def filtered_queryset(self):
+        events = self.base_queryset()
         if "sector" in self.filters:
             events = events.filter(sectors=self.filters["sector"])
         if "kind" in self.filters:
@@ -70,30 +88,46 @@ class EventListView(PaginatedListView):
             events = events.filter(starts_at__year=month.year, starts_at__month=month.month)
         return events
 
-    def count_name(self) -> str | None:
-        name = super().count_name()
-        return name and f"{name}:{'past' if self.past else 'upcoming'}"
+    def list_key(self) -> tuple:
+        """The list and filters shown, for events.pages.list_data."""
+        filters = self.filters
+        return (
+            "past" if self.past else "upcoming",
+            getattr(filters.get("sector"), "slug", ""),
+            filters.get("kind", ""),
+            str(filters.get("month", "")),
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        kwargs.pop("count_name", None)
+        return ListDataPaginator(queryset, per_page, key=self.list_key(), **kwargs)
 
     def accepted_query(self, page) -> dict:
         return {**super().accepted_query(page), **({"when": "past"} if self.past else {})}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        months = remember(
-            f"events:months:{'past' if self.past else 'upcoming'}",
+        page = context["page_obj"]
+        months = pages.list_data(
+            (self.list_key()[0], "months"),
             lambda: list(self.base_queryset().dates("starts_at", "month")),
         )
+        rows = pages.list_data(
+            (*self.list_key(), "page", page.number), lambda: pages.page_rows(page.object_list)
+        )
+        # The cards: one fragment per language, generation and card state (events.pages);
+        # the rows are fetched only when it is rendered.
+        states = pages.card_states(rows)
         context.update(
+            events=pages.LazyEvents(states),
             past=self.past,
             sectors=self.sectors,
             kinds=Event.Kind.choices,
             months=months,
             filters=self.filters,
-            # The cards, rendered once per generation, language and page, and again when a
-            # seat count changes (registrations start no new generation).
-            rows_key=fragment_key(context["events"])
-            + ":"
-            + ",".join(f"{e.n_confirmed}/{e.n_waiting}" for e in context["events"]),
+            cards_key=pages.cards_key(states),
+            # The filter bar: the same for every visitor of these filters and months.
+            filters_key="|".join((*self.list_key(), ",".join(f"{month:%Y%m}" for month in months))),
         )
         return context
 
@@ -108,31 +142,53 @@ class EventMixin:
 
 
 class EventDetailView(EventMixin, ContentLanguageMixin, DetailView):
+    """The event page. What it shows of the content is rendered once per worker, language
+    and generation (the template's fragments); the event and its related news and
+    agreements are kept in the worker's memory (events.pages.event_page), so that a page
+    asks the database only for the live seat count. The registration box follows the seats
+    and the clock on every request."""
+
     content_language_field = "description"
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_object(self, queryset=None):
-        return self.get_event()
+        self.page = pages.event_page(self.kwargs["slug"], staff=self.request.user.is_staff)
+        self.event = self.page.event
+        return self.event
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        event = self.object
-        context["related_news"] = NewsArticle.objects.published().filter(events=event)[:3]
-        context["related_agreements"] = Agreement.objects.public().filter(events=event)
-        profile = SiteProfile.current()
-        start = timezone.localtime(event.starts_at, event.zone)
-        context["preview_image"] = image = sharing.preview_image(
-            self.request,
-            profile,
-            image=event.image,
-            alt=event.image_alt,
-            title=event.title,
-            label=gettext("Event"),
-            detail=formats.date_format(start, "DATETIME_FORMAT"),
-        )
-        context["structured_data"] = structured_data.event_data(
-            event, request=self.request, site_profile=profile, image=image
+        event, request = self.object, self.request
+
+        # Computed only when a fragment that shows them is rendered (the template calls them).
+        @functools.cache
+        def preview_image():
+            start = timezone.localtime(event.starts_at, event.zone)
+            return sharing.preview_image(
+                request,
+                SiteProfile.current(),
+                image=event.image,
+                alt=event.image_alt,
+                title=event.title,
+                label=gettext("Event"),
+                detail=formats.date_format(start, "DATETIME_FORMAT"),
+            )
+
+        def data():
+            return structured_data.event_data(
+                event, request=request, site_profile=SiteProfile.current(), image=preview_image()
+            )
+
+        context.update(
+            related_news=self.page.related_news,
+            related_agreements=self.page.related_agreements,
+            related_key=self.page.related_key,
+            preview_image=preview_image,
+            structured_data=data,
+            # What of the schema.org data follows the seats and the clock.
+            offer_key=f"{structured_data.availability(event)}:{event.accepts_registrations}"
+            f":{event.current_registration_state}",
         )
         return context
 
