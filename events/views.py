@@ -36,6 +36,14 @@ from .ratelimit import allow_submission
 REGISTERED_COOKIE = "registered-for"
 REGISTERED_SALT = "events.views.registered-for"
 REGISTERED_SECONDS = 60 * 60
+
+
+def registered_cookie_name() -> str:
+    """With secure cookies (production) the name has the __Host- prefix, as the session's and
+    CSRF's do: browsers then take it only over HTTPS, for "/", from this very host."""
+    return f"__Host-{REGISTERED_COOKIE}" if settings.SESSION_COOKIE_SECURE else REGISTERED_COOKIE
+
+
 RATE_LIMITED = _(
     "You have sent many forms in a short time. Please wait a few minutes and try again."
 )
@@ -305,7 +313,7 @@ class RegisterView(EventMixin, FormView):
         # to that address tells its owner which it was (services.register_attendee).
         response = redirect("events:registered", slug=self.get_event().slug)
         response.set_signed_cookie(
-            REGISTERED_COOKIE,
+            registered_cookie_name(),
             str(self.get_event().pk),
             salt=REGISTERED_SALT,
             max_age=REGISTERED_SECONDS,
@@ -326,7 +334,7 @@ class RegisteredView(EventMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         event = self.get_event()
         registered_for = request.get_signed_cookie(
-            REGISTERED_COOKIE, default=None, salt=REGISTERED_SALT, max_age=REGISTERED_SECONDS
+            registered_cookie_name(), default=None, salt=REGISTERED_SALT, max_age=REGISTERED_SECONDS
         )
         if registered_for != str(event.pk):
             return redirect(event)

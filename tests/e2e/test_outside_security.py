@@ -156,7 +156,8 @@ def test_security_headers_and_cookies_seen_from_outside(site):
     assert scripts and all(src.startswith("/static/") for src in scripts)  # our own only
     assert browser.get("/crossdomain.xml").status == 404
 
-    # Cookies: the CSRF cookie (login page) and the session cookie (after registering).
+    # Cookies: the CSRF cookie (login page) and the one that lets the "check your email" page
+    # show (after registering; no session).
     browser.get("/admin/login/")
     register = f"/en/events/{site['event']}/register/"
     token = browser.csrf_token(register)
@@ -177,7 +178,7 @@ def test_security_headers_and_cookies_seen_from_outside(site):
         for header in browser.set_cookie_headers
         for name, morsel in SimpleCookie(header).items()
     }
-    assert set(cookies) == {"__Host-csrftoken", "__Host-sessionid"}
+    assert set(cookies) == {"__Host-csrftoken", "__Host-registered-for"}
     for morsel in cookies.values():
         assert morsel["secure"] and morsel["httponly"] and morsel["samesite"] == "Lax"
         assert morsel["path"] == "/" and not morsel["domain"]
