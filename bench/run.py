@@ -11,14 +11,17 @@
    BENCH_REPEAT times (default 2) in the same interleaved order — references and portal pages
    take turns, so a noisy neighbour slows them alike — and keeps each page's median; then the
    registration POST (a Lua script: one CSRF token, a unique email per request) and an SQL
-   check that the event is not overbooked;
+   check that the event is not overbooked; before each round's POSTs the event's earlier
+   registrations are deleted, so that every round starts from the same state (500 seats
+   free) instead of a waiting list that grows run after run;
 4. counts each page's queries with Django's test client against the same database;
 5. prints a Markdown table with two ratios per page, × the minimal list page (for uncached
    pages) and × the hello view (the stack's limit), notes the machine's load average, writes
    it to var/bench/results.md and stops what it started.
 
 Environment: BENCH_SECONDS, BENCH_REPEAT, BENCH_PORT (8765; the three servers use it and the
-next two), BENCH_DB_HOST/PORT/USER (127.0.0.1, 5432, postgres), BENCH_REDIS_URL
+next two), BENCH_DB (portal_bench; with BENCH_SKIP_LOAD=1 a loaded copy of it may be named),
+BENCH_DB_HOST/PORT/USER (127.0.0.1, 5432, postgres), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/15; "" for local memory), BENCH_SKIP_LOAD=1 (reuse loaded databases).
 """
 
@@ -39,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-DB = "portal_bench"
+DB = os.environ.get("BENCH_DB", "portal_bench")
 MINIMAL_DB = "portal_bench_minimal"
 MARKER = "created by make bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -301,6 +304,29 @@ def query_counts(page_list, *, server: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def reset_registrations(event_pk: int) -> None:
+    """Delete the bench event's registrations, with their answers, history and emails (one
+    transaction), so that every round of POSTs starts with all seats free."""
+    mine = f"SELECT id FROM events_registration WHERE event_id = {int(event_pk)}"
+    psql(
+        f"DELETE FROM events_outboxemail WHERE registration_id IN ({mine}); "
+        f"DELETE FROM events_registrationanswer WHERE registration_id IN ({mine}); "
+        f"DELETE FROM events_historicalregistration WHERE event_id = {int(event_pk)}; "
+        f"DELETE FROM events_registration WHERE event_id = {int(event_pk)};",
+        DB,
+    )
+
+
+def seat_check(event_pk: int) -> dict:
+    confirmed, total, capacity = psql(
+        "SELECT count(*) FILTER (WHERE r.status = 'confirmed'), count(r.id), min(e.capacity) "
+        "FROM events_event e LEFT JOIN events_registration r ON r.event_id = e.id "
+        f"WHERE e.id = {int(event_pk)}",
+        DB,
+    ).split("|")
+    return {"confirmed": int(confirmed), "total": int(total), "capacity": int(capacity)}
+
+
 def median_result(results: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
@@ -321,6 +347,7 @@ def main() -> None:
     loads = [os.getloadavg()]
     measured: dict[tuple[str, str], list[dict]] = {}
     registration: list[dict] = []
+    seats: list[dict] = []
     token, cookie = csrf_for(info["register"])
     for round_number in range(1, REPEAT + 1):
         for name, server, path in plan:
@@ -329,6 +356,7 @@ def main() -> None:
             wrk(url, seconds=2)  # warm-up: workers, connections, caches
             measured.setdefault((name, server), []).append(wrk(url))
         log(f"round {round_number}/{REPEAT}: registration POST")
+        reset_registrations(info["register_event_pk"])
         registration.append(
             wrk(
                 f"http://{HOST}:{PORTS['cached']}{info['register']}",
@@ -336,18 +364,17 @@ def main() -> None:
                 env={"BENCH_CSRF_TOKEN": token, "BENCH_CSRF_COOKIE": cookie},
             )
         )
+        seats.append(seat_check(info["register_event_pk"]))
         loads.append(os.getloadavg())
-    confirmed, total, capacity = psql(
-        "SELECT count(*) FILTER (WHERE r.status = 'confirmed'), count(r.id), min(e.capacity) "
-        "FROM events_event e LEFT JOIN events_registration r ON r.event_id = e.id "
-        f"WHERE e.id = {info['register_event_pk']}",
-        DB,
-    ).split("|")
-    overbooked = int(confirmed) > int(capacity)
+    overbooked = any(check["confirmed"] > check["capacity"] for check in seats)
     summary = {
         "registration": (
-            f"{total} registrations stored, {confirmed} confirmed for {capacity} seats "
-            f"({'OVERBOOKED' if overbooked else 'no overbooking'}); "
+            "each round from no registrations: "
+            + "; ".join(
+                f"{c['total']} stored, {c['confirmed']} confirmed for {c['capacity']} seats"
+                for c in seats
+            )
+            + f" ({'OVERBOOKED' if overbooked else 'no overbooking'}); "
             f"{sum(r['errors'] for r in registration)} non-2xx/3xx answers"
         ),
         "loads": loads,

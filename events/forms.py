@@ -67,7 +67,8 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
         self.fields["organisation"].required = True
         self.fields["position"].required = True
         privacy_url = reverse("portal:page", args=[PRIVACY_PAGE_SLUG])
-        version = Page.privacy_policy_version()
+        # Read once per submission: the service records the same version (register_attendee).
+        self.policy_version = version = Page.privacy_policy_version()
         self.fields["consent"].help_text = format_html(
             '<a href="{}">{}</a>{}',
             privacy_url,

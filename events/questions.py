@@ -80,9 +80,14 @@ def is_empty(value) -> bool:
     return value is None or value == "" or value == []
 
 
-def check_answers(event: Event, answers: Mapping[EventQuestion, object]) -> None:
+def check_answers(
+    event: Event,
+    answers: Mapping[EventQuestion, object],
+    asked: list[EventQuestion] | None = None,
+) -> None:
     """The rules the form enforces, for anyone who calls the service directly: answers only
-    to the event's own questions, every required question answered, choices from the list."""
+    to the event's own questions, every required question answered, choices from the list.
+    ``asked``: the event's asked_questions() if the caller has read them already."""
     for question, value in answers.items():
         if question.event_id != event.pk:
             raise AnswerError(f"question {question.pk} is not one of this event's")
@@ -91,7 +96,7 @@ def check_answers(event: Event, answers: Mapping[EventQuestion, object]) -> None
             picked = value if isinstance(value, list) else [value]
             if not set(picked) <= offered or (question.kind == Kind.ONE_CHOICE and len(picked) > 1):
                 raise AnswerError(f"question {question.pk}: {picked} is not among its choices")
-    for question in asked_questions(event):
+    for question in asked_questions(event) if asked is None else asked:
         if question.required and is_empty(answers.get(question)):
             raise AnswerError(f"question {question.pk} is required")
 

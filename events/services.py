@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -32,7 +32,9 @@ from .models import (
     Registration,
     RegistrationAnswer,
 )
+from .outbox import schedule_delivery
 from .questions import check_answers, store_answers
+from .seat_claim import claim_seat
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -81,6 +83,8 @@ def register_attendee(
     language: str = "en",
     answers: Mapping[EventQuestion, object] | None = None,
     now: datetime.datetime | None = None,
+    asked: list[EventQuestion] | None = None,
+    policy_version: str | None = None,
 ) -> RegistrationResult:
     """Register a person: confirmed while seats remain, else waiting (if the event has a
     waiting list), or pending when the event needs approval. ``answers`` to the event's
@@ -93,6 +97,10 @@ def register_attendee(
     that registration's link to the address (``created`` is False). Nothing in the outcome
     that a visitor is shown may depend on it: whether an address is registered is not told
     on screen, only to the address itself.
+
+    ``asked`` (the event's questions as events.questions.asked_questions gives them) and
+    ``policy_version`` (the privacy policy's version in force) save reading them again when
+    the caller, the registration form, has just read them.
     """
     email = email.strip()
     if not consent:
@@ -100,13 +108,14 @@ def register_attendee(
     if not email:
         raise RegistrationError(_("Please enter your email address."))
     answers = answers or {}
-    check_answers(event, answers)
+    check_answers(event, answers, asked)
     now = now or timezone.now()
     # Everything that needs no lock is read before it: the policy in force, and whether the
     # address is registered already (a registration made meanwhile is caught by the
     # constraint below). Refusals first, the same for every address, so that they tell
     # nobody who is in.
-    policy_version = Page.privacy_policy_version()
+    if policy_version is None:
+        policy_version = Page.privacy_policy_version()
     existing = _find_active(event, email)
     if existing is not None:
         state = event.registration_state(now)
@@ -115,46 +124,124 @@ def register_attendee(
         with transaction.atomic():
             queue_registration_email(existing, "link")
         return RegistrationResult(existing, created=False)
-    # Inside the lock only: lock the event, count its seats, insert the registration (its
-    # history row, its answers) and an outbox row that the worker writes out after commit
-    # (tests/events/test_concurrency.py counts these queries).
+    # Built before the lock: the registration (its token and ticket code), its history row
+    # and its outbox row. Inside the lock only: the lock, then the seat count and the inserts
+    # (on PostgreSQL one statement, events.seat_claim); the worker writes the email after
+    # commit (tests/events/test_services.py counts these queries).
+    registration = Registration(
+        event=event,
+        email=email,
+        consent=True,
+        consent_at=now,
+        policy_version=policy_version,
+        status=Status.CONFIRMED,
+        created_at=now,
+        full_name=full_name,
+        organisation=organisation,
+        position=position,
+        phone=phone,
+        language=language,
+    )
     with transaction.atomic():
         event = _locked_event(event)
-        state = event.registration_state(now)
+        # The time window and the event's status first; the seats are counted next.
+        state = _state_before_seats(event, now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
-        if event.approval_required:
-            status = Status.PENDING
-        elif state == State.WAITING_LIST:
-            status = Status.WAITING
+        registration.event = event
+        if connection.vendor == "postgresql":
+            created = _claim_in_one_statement(registration, now=now)
         else:
-            status = Status.CONFIRMED
-        try:
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    event=event,
-                    email=email,
-                    consent=True,
-                    consent_at=now,
-                    policy_version=policy_version,
-                    status=status,
-                    created_at=now,
-                    full_name=full_name,
-                    organisation=organisation,
-                    position=position,
-                    phone=phone,
-                    language=language,
-                )
-        except IntegrityError:
+            created = _claim_through_the_orm(registration, now=now)
+        if not created:
             # The constraint caught a simultaneous duplicate (a double click): the one that
             # won is emailing the address already.
             existing = _find_active(event, email)
             if existing is None:
-                raise
+                raise IntegrityError("the registration was not inserted")
             return RegistrationResult(existing, created=False)
         store_answers(registration, answers)
-        queue_registration_email(registration, status, render=False)
     return RegistrationResult(registration, created=True)
+
+
+def _state_before_seats(event: Event, now: datetime.datetime) -> str:
+    """The registration state as far as it does not depend on the seats (the event's status
+    and registration window): OPEN when those allow registering."""
+    seats = event.__dict__.get("n_confirmed")
+    event.__dict__["n_confirmed"] = 0  # as if empty: Event.seats_left reads the annotation
+    try:
+        return event.registration_state(now)
+    finally:
+        if seats is None:
+            del event.__dict__["n_confirmed"]
+        else:
+            event.__dict__["n_confirmed"] = seats
+
+
+def _status_if_full(event: Event) -> str | None:
+    """A registration's status when no seat is free (None: refused, the event is full)."""
+    if event.approval_required:
+        return Status.PENDING
+    return Status.WAITING if event.waiting_list_enabled else None
+
+
+def _status_if_free(event: Event) -> str:
+    return Status.PENDING if event.approval_required else Status.CONFIRMED
+
+
+def _claim_through_the_orm(registration: Registration, *, now) -> bool:
+    """Count the seats and insert the registration, its history row and its outbox row
+    (SQLite: the transaction holds the database's write lock). False when the address was
+    registered meanwhile (nothing inserted); RegistrationError when full."""
+    event = registration.event
+    status = _status_if_free(event) if event.seats_left != 0 else _status_if_full(event)
+    if status is None:
+        raise RegistrationError(REFUSALS[State.FULL])
+    registration.status = status
+    try:
+        with transaction.atomic():
+            registration.save(force_insert=True)
+    except IntegrityError:
+        return False
+    queue_registration_email(registration, status, render=False)
+    return True
+
+
+def _claim_in_one_statement(registration: Registration, *, now) -> bool:
+    """The same as _claim_through_the_orm in one statement after the lock (PostgreSQL)."""
+    event = registration.event
+    history_model = Registration.history.model
+    history = history_model(
+        history_date=now,
+        history_type="+",
+        history_user=history_model.get_default_history_user(registration),
+        **{
+            field.attname: getattr(registration, field.attname)
+            for field in history_model.tracked_fields
+        },
+    )
+    email = OutboxEmail(
+        to=registration.email, language=registration.language, registration=registration
+    )
+    claim = claim_seat(
+        registration,
+        history,
+        email,
+        capacity=event.capacity,
+        when_free=_status_if_free(event),
+        when_full=_status_if_full(event),
+        confirmed=Status.CONFIRMED,
+    )
+    if claim.status is None:
+        raise RegistrationError(REFUSALS[State.FULL])
+    if claim.registration_id is None:
+        return False
+    registration.pk = claim.registration_id
+    registration.status = claim.status
+    registration._state.adding = False
+    registration._state.db = connection.alias
+    schedule_delivery(claim.email_id)
+    return True
 
 
 def promote_from_waiting_list(*, event: Event) -> list[Registration]:

@@ -29,8 +29,11 @@ from .models import Event, Registration
 from .ratelimit import allow_submission
 
 # The event this browser last registered for, so that the "check your email" page is shown
-# only after the form.
-SESSION_KEY = "events:registered-for"
+# only after the form: a signed cookie, not the session, so that a submission writes no
+# session row to the database (it holds an event's id, nothing about the person).
+REGISTERED_COOKIE = "registered-for"
+REGISTERED_SALT = "events.views.registered-for"
+REGISTERED_SECONDS = 60 * 60
 RATE_LIMITED = _(
     "You have sent many forms in a short time. Please wait a few minutes and try again."
 )
@@ -203,6 +206,15 @@ class RegisterView(EventMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "event": self.get_event()}
 
+    def get_event(self) -> Event:
+        # A submission needs the event's row and its confirmed count (whether it takes
+        # registrations), not the page's other counts and sectors: building that query
+        # was a third of a submission's time. The service counts again inside the lock.
+        if not hasattr(self, "event") and self.request.method == "POST":
+            events = Event.objects.all() if self.request.user.is_staff else Event.objects.public()
+            self.event = get_object_or_404(events, slug=self.kwargs["slug"])
+        return super().get_event()
+
     def post(self, request, *args, **kwargs):
         event = self.get_event()
         if not event.accepts_registrations:
@@ -227,14 +239,25 @@ class RegisterView(EventMixin, FormView):
                 consent=data["consent"],
                 language=get_language() or settings.LANGUAGE_CODE,
                 answers=form.answers(),
+                asked=form.questions,
+                policy_version=form.policy_version,
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
         # The same answer whether the address was new or already registered: only the email
         # to that address tells its owner which it was (services.register_attendee).
-        self.request.session[SESSION_KEY] = self.get_event().pk
-        return redirect("events:registered", slug=self.get_event().slug)
+        response = redirect("events:registered", slug=self.get_event().slug)
+        response.set_signed_cookie(
+            REGISTERED_COOKIE,
+            str(self.get_event().pk),
+            salt=REGISTERED_SALT,
+            max_age=REGISTERED_SECONDS,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -246,7 +269,10 @@ class RegisteredView(EventMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         event = self.get_event()
-        if request.session.get(SESSION_KEY) != event.pk:
+        registered_for = request.get_signed_cookie(
+            REGISTERED_COOKIE, default=None, salt=REGISTERED_SALT, max_age=REGISTERED_SECONDS
+        )
+        if registered_for != str(event.pk):
             return redirect(event)
         return super().get(request, *args, **kwargs)
 

@@ -18,9 +18,12 @@ class PortalConfig(AppConfig):
         from .models import SiteProfile, forget_site_profile
         from .news_search import NewsKind
         from .pagecache import connect_content_signals
+        from .thumbnails import connect_thumbnail_signals
         from .uploads import MAX_IMAGE_PIXELS
 
         connect_content_signals()
+        # New uploads get their thumbnails from the worker (portal.thumbnails).
+        connect_thumbnail_signals()
         # Values read once per request: the content generation (portal.fragments).
         request_started.connect(fragments.open_request_memo, dispatch_uid="portal-memo-open")
         request_finished.connect(fragments.close_request_memo, dispatch_uid="portal-memo-close")

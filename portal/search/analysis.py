@@ -11,6 +11,7 @@ The visitor's query (``parse_query``) is websearch-like: words must all occur, "
 as a phrase, ``or`` between alternatives, ``-word`` or ``-"a phrase"`` to leave out.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ def fold(text: str | None) -> str:
     dotless i both "i" ("İlham", "ilham", "ILHAM"), ё as е (as PostgreSQL's Russian does)."""
     if not text:
         return ""
+    if text.isascii():  # nothing to normalise, and casefold() is lower() there
+        return text.lower()
     text = unicodedata.normalize("NFC", text).casefold()
     return text.replace("i\u0307", "i").replace("ı", "i").replace("ё", "е")
 
@@ -76,6 +79,13 @@ def stem(language: str, word: str) -> str:
     if language == "ru" and not _CYRILLIC.search(word):
         language = "en"  # as PostgreSQL's 'russian' treats Latin words
     return _STEMMERS[language].stemWord(word)
+
+
+@functools.lru_cache(maxsize=50_000)
+def indexed(language: str, word: str) -> str:
+    """One word as typed or written, as the index of ``language`` holds it (remembered: the
+    highlighting asks for every word of every hit shown)."""
+    return stem(language, fold(word))
 
 
 def words(language: str, text: str | None) -> list[str]:

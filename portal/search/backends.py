@@ -2,7 +2,8 @@
 
 PostgreSQL: one stored tsvector per language (``document_en`` parsed with 'english',
 ``document_ru`` with 'russian', ``document_az`` with 'simple' over the Python-analysed
-Azerbaijani words), each with a GIN index (migration portal.0008). Titles weigh A, the rest B.
+Azerbaijani words), each with a GIN index (migration portal.0008) without a pending list
+(0011: every search would read it whole until a vacuum). Titles weigh A, the rest B.
 A query is parsed once per language (``phraseto_tsquery`` per term, combined with && || !!),
 matched against that language's column only, and ranked with ``ts_rank`` over the stored
 vectors: nothing is re-parsed, so every match can be ranked.
@@ -14,6 +15,10 @@ expression per language, ranked by bm25 with titles weighing ten times the text.
 Both give ``matches()``: SQL selecting (id, kind, date, score) of the public entries that
 match, higher score better.
 """
+
+import datetime
+import json
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
@@ -159,25 +164,81 @@ def current() -> PostgresIndex | SqliteIndex:
     return PostgresIndex() if connection.vendor == "postgresql" else SqliteIndex()
 
 
-def ranked(query: Query, *, kind: str | None, first: int, last: int) -> list[tuple]:
-    """(id, kind, total) of the matches ranked ``first`` to ``last`` (from 1) of each kind,
-    best first; ``total`` counts all of that kind's matches. One query."""
+@dataclass(frozen=True)
+class Row:
+    """One ranked match with what its hit shows (``shown``, ``urls``: the stored JSON)."""
+
+    id: int
+    kind: str
+    score: float
+    date: datetime.date | None
+    shown: dict
+    urls: dict
+
+
+# Both ranked queries: the matches are found and ranked once (MATERIALIZED), then counted per
+# kind and cut to the best rows (a top-N sort per kind, not a sort of every match by kind); only
+# the rows kept are read again for what their hits show. ORDER BY inside each part, LIMIT, and
+# the same order applied again in Python (a UNION keeps no order).
+_ORDER = "ORDER BY score DESC, date DESC NULLS LAST, id DESC"
+_COUNTS = (
+    "SELECT kind, count(*) AS total, CAST(NULL AS bigint) AS id, CAST(NULL AS real) AS score "
+    "FROM m GROUP BY kind"
+)
+_SHOWN = (
+    "SELECT t.kind, NULL, t.id, t.score, e.date, e.shown, e.urls FROM ({parts}) AS t "
+    "JOIN portal_searchentry e ON e.id = t.id"
+)
+_PART = (
+    "SELECT * FROM (SELECT id, kind, score FROM m WHERE kind = %s {order} LIMIT %s{offset}) AS p{n}"
+)
+
+
+def _ranked(query: Query, kind: str | None, parts: list[tuple[str, int, int]]):
+    """Counts of matches per kind, and for each (kind, size, offset) of ``parts`` those
+    matches ranked offset + 1 to offset + size. One query."""
     matches, params = current().matches(query, kind)
+    pieces = []
+    for n, (key, size, offset) in enumerate(parts):
+        pieces.append(_PART.format(order=_ORDER, offset=" OFFSET %s" if offset else "", n=n))
+        params += [key, size, *([offset] if offset else [])]
     sql = (
-        "SELECT id, kind, total FROM ("
-        " SELECT id, kind, count(*) OVER (PARTITION BY kind) AS total,"
-        "  row_number() OVER (PARTITION BY kind"
-        "   ORDER BY score DESC, date DESC NULLS LAST, id DESC) AS position"
-        f" FROM ({matches}) AS matches"
-        ") AS ranked WHERE position >= %s AND position <= %s ORDER BY kind, position"
+        f"WITH m AS MATERIALIZED ({matches}) "
+        "SELECT kind, total, id, score, CAST(NULL AS date) AS date, CAST(NULL AS jsonb) AS shown, "
+        "CAST(NULL AS jsonb) AS urls "
+        f"FROM ({_COUNTS}) AS c UNION ALL " + _SHOWN.format(parts=" UNION ALL ".join(pieces))
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, first, last])
-        return cursor.fetchall()
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    counts, rows = {}, []
+    for key, total, pk, score, date, shown, urls in result:
+        if pk is None:
+            counts[key] = total
+            continue
+        if isinstance(date, str):  # SQLite gives the text when it cannot tell the type
+            date = datetime.date.fromisoformat(date)
+        rows.append(Row(pk, key, score, date, _json(shown), _json(urls)))
+    rows.sort(key=_rank_key, reverse=True)
+    return counts, rows
 
 
-def count(query: Query, *, kind: str) -> int:
-    matches, params = current().matches(query, kind)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({matches}) AS matches", params)
-        return cursor.fetchone()[0]
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _rank_key(row: Row) -> tuple:
+    """_ORDER in Python (sorted in reverse): score, then the date (none last), then the id."""
+    return (row.score, row.date is not None, row.date or datetime.date.min, row.id)
+
+
+def best(query: Query, keys: list[str], size: int) -> tuple[dict[str, int], list[Row]]:
+    """Each kind's count of matches and its ``size`` best matches, best first. One query."""
+    return _ranked(query, None, [(key, size, 0) for key in keys])
+
+
+def ranked_page(query: Query, key: str, offset: int, size: int) -> tuple[int, list[Row]]:
+    """How many matches of the kind ``key`` there are, and those ranked offset + 1 to
+    offset + size, best first. One query."""
+    counts, rows = _ranked(query, key, [(key, size, offset)])
+    return counts.get(key, 0), rows

@@ -1,16 +1,18 @@
 """Running a search and shaping its hits for the page."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ..languages import active_language, fallback_order
-from ..models import SearchEntry
 from . import backends
-from .analysis import Query, clean_query, fold, parse_query, stem
+from .analysis import Query, clean_query, indexed, parse_query
 from .index import kinds
 
 PER_GROUP = 5
@@ -26,6 +28,7 @@ class Hit:
     url: str
     context: str = ""
     date: object = None
+    date_text: str = ""  # the date as the page's language writes it
     language: str = ""  # set when the text is in another language than the page
 
 
@@ -50,8 +53,8 @@ class Results:
 
 
 def search(raw_query: str, *, kind: str = "", page: str | int | None = 1) -> Results:
-    """Search every kind (the best PER_GROUP hits of each, with counts: two queries) or one
-    kind in full (PER_PAGE a page: three). Every match is ranked, titles first. A query
+    """Search every kind (the best PER_GROUP hits of each, with counts) or one kind in full
+    (PER_PAGE a page): one query either way. Every match is ranked, titles first. A query
     without anything to find (empty, punctuation, only left-out words) makes no query."""
     text = clean_query(raw_query)
     kind = kind if kind in kinds() else ""
@@ -59,75 +62,109 @@ def search(raw_query: str, *, kind: str = "", page: str | int | None = 1) -> Res
     if not query:
         return Results(query=text, groups=[], kind=kind)
     if kind:
-        paginator = Paginator(_Ranked(query, kind), PER_PAGE, allow_empty_first_page=True)
+        ranked = _Ranked(query, kind, page)
+        paginator = Paginator(ranked, PER_PAGE, allow_empty_first_page=True)
         page_obj = paginator.get_page(page)
         page_obj.object_list = list(page_obj.object_list)
         group = Group(kind, kinds()[kind].label, paginator.count, page_obj.object_list)
         return Results(query=text, groups=[group], kind=kind, page=page_obj)
-    rows = backends.ranked(query, kind=None, first=1, last=PER_GROUP)
-    hits = _hits(query, [pk for pk, _kind, _total in rows])
-    groups = []
-    for key, spec in kinds().items():
-        found = [(pk, total) for pk, row_kind, total in rows if row_kind == key]
-        count = found[0][1] if found else 0
-        shown = [hits[pk] for pk, _total in found if pk in hits]  # unless deleted meanwhile
-        groups.append(Group(key, spec.label, count, shown))
+    counts, rows = backends.best(query, list(kinds()), PER_GROUP)
+    hits = _hits(query, rows)
+    groups = [
+        Group(key, spec.label, counts.get(key, 0), [hit for row, hit in hits if row.kind == key])
+        for key, spec in kinds().items()
+    ]
     return Results(query=text, groups=groups)
 
 
 class _Ranked:
-    """One kind's ranked matches, for Paginator: a count query, then a query per slice."""
+    """One kind's ranked matches, for Paginator. The page asked for is read with the count
+    (one query); another page (the last, when the one asked for is past the end) costs one
+    more."""
 
-    def __init__(self, query: Query, kind: str):
+    def __init__(self, query: Query, kind: str, page):
         self.query, self.kind = query, kind
+        try:
+            number = max(int(page), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.window = slice((number - 1) * PER_PAGE, number * PER_PAGE)
+        self.total, self.rows = None, []
+
+    def _read(self, window: slice) -> None:
+        size = window.stop - window.start
+        self.total, self.rows = backends.ranked_page(self.query, self.kind, window.start, size)
+        self.window = window
 
     def count(self) -> int:
-        return backends.count(self.query, kind=self.kind)
+        if self.total is None:
+            self._read(self.window)
+        return self.total
 
     def __getitem__(self, window: slice) -> list[Hit]:
-        rows = backends.ranked(self.query, kind=self.kind, first=window.start + 1, last=window.stop)
-        hits = _hits(self.query, [pk for pk, _kind, _total in rows])
-        return [hits[pk] for pk, _kind, _total in rows if pk in hits]
+        # Paginator cuts the last page at the count: the rows read already cover it.
+        read = self.window
+        if self.total is None or window.start != read.start or window.stop > read.stop:
+            self._read(window)
+        rows = self.rows[: window.stop - window.start]
+        return [hit for _row, hit in _hits(self.query, rows)]
 
 
-def _hits(query: Query, pks: list[int]) -> dict[int, Hit]:
-    if not pks:
-        return {}
+def _hits(query: Query, rows: list[backends.Row]) -> list[tuple[backends.Row, Hit]]:
+    """Each row with its hit, in the rows' order."""
     page_language = active_language()
     order = fallback_order(page_language)
-    hits = {}
-    for entry in SearchEntry.objects.filter(pk__in=pks).defer(
-        "document_en", "document_ru", "document_az"
-    ):
-        code = next((code for code in order if code in entry.shown), page_language)
-        shown = entry.shown.get(code, {"title": "", "summary": "", "context": ""})
-        found = query.words(code)
-        hits[entry.pk] = Hit(
+    found_by_language: dict[str, set[str]] = {}
+    hits = []
+    for row in rows:
+        code = next((code for code in order if code in row.shown), page_language)
+        shown = row.shown.get(code, {"title": "", "summary": "", "context": ""})
+        found = found_by_language.get(code)
+        if found is None:
+            found = found_by_language[code] = query.words(code)
+        hit = Hit(
             title=highlight(shown["title"], code, found),
             snippet=highlight(excerpt(shown["summary"], code, found), code, found),
-            url=entry.urls.get(page_language) or next(iter(entry.urls.values()), ""),
+            url=row.urls.get(page_language) or next(iter(row.urls.values()), ""),
             context=shown["context"],
-            date=entry.date,
+            date=row.date,
+            date_text=_date_text(row.date, get_language()) if row.date else "",
             language="" if code == page_language else code,
         )
+        hits.append((row, hit))
     return hits
 
 
-def _is_match(word: str, language: str, found: set[str]) -> bool:
-    return stem(language, fold(word)) in found
+@functools.lru_cache(maxsize=4096)
+def _date_text(date, language: str) -> str:
+    """``date`` in the DATE_FORMAT of ``language`` (the active language), remembered."""
+    return formats.date_format(date, "DATE_FORMAT")
+
+
+@functools.lru_cache(maxsize=1024)
+def _tokens(words: frozenset[str]) -> re.Pattern:
+    """These words where each is a whole word (a run of word characters of its own)."""
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _first_match(text: str, language: str, found: set[str]) -> int | None:
+    """Where in ``text`` the first word that matches the query starts."""
+    for word in _WORD.findall(text):
+        if indexed(language, word) in found:
+            return _tokens(frozenset([word])).search(text).start()
+    return None
 
 
 def excerpt(text: str, language: str, found: set[str], *, size: int = SNIPPET_WORDS) -> str:
     """About ``size`` words of ``text``, starting a little before the first match."""
     tokens = text.split()
-    start = next(
-        (
-            i
-            for i, token in enumerate(tokens)
-            if any(_is_match(w, language, found) for w in _WORD.findall(token))
-        ),
-        0,
-    )
+    offset = _first_match(text, language, found)
+    start = 0
+    if offset:
+        before = text[:offset]
+        # The tokens before the match's, or before the token it ends (as in "(shipping").
+        start = len(before.split()) - (0 if before[-1].isspace() else 1)
     start = max(start - 5, 0)
     chunk = " ".join(tokens[start : start + size])
     return ("… " if start else "") + chunk + (" …" if start + size < len(tokens) else "")
@@ -136,11 +173,13 @@ def excerpt(text: str, language: str, found: set[str], *, size: int = SNIPPET_WO
 def highlight(text: str, language: str, found: set[str]) -> SafeString:
     """Escaped ``text`` with the words that match the query (as ``language`` stems them)
     in <mark>."""
+    matching = {word for word in set(_WORD.findall(text)) if indexed(language, word) in found}
+    if not matching:
+        return escape(text)
     out, last = [], 0
-    for match in _WORD.finditer(text):
-        if _is_match(match.group(), language, found):
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
+    for match in _tokens(frozenset(matching)).finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped

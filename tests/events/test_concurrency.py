@@ -142,6 +142,29 @@ def test_without_the_lock_the_same_race_overbooks(slow_seat_count, without_the_l
     assert confirmed(event) > event.capacity
 
 
+def test_a_count_in_the_statement_that_takes_the_lock_overbooks(monkeypatch):
+    """Why the seats are counted in a statement after the lock's (events.seat_claim): under
+    READ COMMITTED a statement sees the data committed when it began, so one that takes the
+    lock and counts in the same statement counts without the registrations committed while
+    it waited for the lock. Locking inside the count's statement instead sells seats twice."""
+    from events import seat_claim
+
+    monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
+    monkeypatch.setattr(
+        seat_claim,
+        "COUNT_SEATS",
+        """SELECT CASE WHEN COALESCE(count(r.id) < CAST(%s AS integer), true)
+            THEN CAST(%s AS varchar) ELSE CAST(%s AS varchar) END AS status
+        FROM (SELECT id FROM events_event WHERE id = %s FOR UPDATE) AS e
+        LEFT JOIN {registrations} AS r ON r.event_id = e.id AND r.status = %s""",
+    )
+    event = event_with_five_seats_left()
+    results, errors = register_many(event, "stale")
+    assert errors == []
+    print(f"counted in the lock's statement: {confirmed(event)} confirmed for {event.capacity}")
+    assert confirmed(event) > event.capacity
+
+
 def test_the_same_email_at_the_same_moment_makes_one_registration():
     event = EventFactory(capacity=10)
     results, errors = race(

@@ -299,6 +299,19 @@ def test_confirmation_page_without_a_registration_goes_back_to_the_event(client)
     assert response.status_code == 302  # a registration for another event does not count
 
 
+def test_the_confirmation_page_needs_the_signed_cookie_the_form_sets(client):
+    from django.contrib.sessions.models import Session
+
+    event = EventFactory()
+    client.cookies["registered-for"] = str(event.pk)  # forged: not signed
+    response = client.get(reverse("events:registered", args=[event.slug]))
+    assert response.status_code == 302
+    client.post(register_url(event), form_data())
+    response = client.get(reverse("events:registered", args=[event.slug]))
+    assert response.status_code == 200
+    assert not Session.objects.exists()  # a submission writes no session row
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from portal.thumbnails import thumbnail_name, thumbnail_url
@@ -59,3 +60,25 @@ def test_an_unreadable_image_falls_back_to_the_original():
 
 def test_no_image_no_url():
     assert thumbnail_url(NewsArticleFactory().cover_image) == ""
+
+
+def test_an_upload_gets_its_thumbnails_from_the_worker_before_any_page_view(
+    django_capture_on_commit_callbacks, run_worker
+):
+    article = NewsArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.cover_image.save("cover.jpg", jpeg())  # saves the article: the admin's upload
+    assert DBTaskResult.objects.get().task_path == "portal.thumbnails.make_thumbnails"
+    card = thumbnail_name(article.cover_image.name, "card")
+    share = thumbnail_name(article.cover_image.name, "share")
+    assert not default_storage.exists(card) and not default_storage.exists(share)
+    assert run_worker() == 1
+    with default_storage.open(card) as stored, Image.open(stored) as picture:
+        assert (picture.format, picture.size) == ("WEBP", (640, 360))
+    with default_storage.open(share) as stored, Image.open(stored) as picture:
+        assert (picture.format, picture.size) == ("JPEG", (1200, 630))
+    # Saving the article again without a new image enqueues nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Edited"
+        article.save()
+    assert DBTaskResult.objects.count() == 1
