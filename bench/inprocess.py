@@ -5,6 +5,12 @@ no network, no gunicorn, so that one change's effect shows without wrk's noise.
         python bench/inprocess.py pages [N]        # ms per request for the bench's pages
     python bench/inprocess.py middleware [N]       # each middleware's cost on a bare view
     python bench/inprocess.py profile PATH [N]     # cProfile of N requests of one page
+    python bench/inprocess.py instructions [N]     # instructions per request (callgrind)
+
+``instructions`` is noise-free: it runs ``repeat`` under ``valgrind --tool=callgrind`` with N
+and 2N requests and reports the difference per request, for the minimal project's hello view,
+the portal's bare view and a cached page, and for the bare view without each middleware.
+``repeat PATH N [--without MIDDLEWARE]`` is what it runs: N requests after a warm-up.
 
 Needs the scale dataset (``manage.py load_scale_data``), as make bench loads it.
 """
@@ -130,6 +136,62 @@ def middleware(n: int) -> None:
         print(f"{label:62} {ms:6.3f} ms  (costs {base - ms:+.3f} ms)")
 
 
+def repeat(path: str, n: int, without: str = "") -> None:
+    stack = [m for m in settings.MIDDLEWARE if m != without]
+    with override_settings(MIDDLEWARE=stack):
+        handler = WSGIHandler()
+        for _ in range(20):
+            status, _size = call(handler, path)
+        assert status == 200, (path, status)
+        for _ in range(n):
+            call(handler, path)
+
+
+def instructions_of(settings_module: str, path: str, n: int, without: str = "") -> float:
+    """Instructions per request of ``path``: callgrind's totals for 2N and N requests."""
+    import re
+    import subprocess
+    import tempfile
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONHASHSEED": "0"}
+    if env.get("PORTAL_PAGE_CACHE_SECONDS", "0") != "0":
+        # A run under valgrind takes about a minute: with the 60 s lifetime one of the two
+        # runs would render the page once more, and that miss would swamp the difference.
+        env["PORTAL_PAGE_CACHE_SECONDS"] = "600"
+    totals = []
+    for count in (n, 2 * n):
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [
+                "valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
+                sys.executable, __file__, "repeat", path, str(count),
+            ]  # fmt: skip
+            if without:
+                command += ["--without", without]
+            result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            totals.append(int(re.search(r"Collected : (\d+)", result.stderr).group(1)))
+    return (totals[1] - totals[0]) / n
+
+
+def instructions(n: int, page: str = "/en/news/") -> None:
+    rows = [
+        ("hello view (minimal project)", "bench.minimal.settings", "/hello/", ""),
+        ("portal's bare view", "bench.settings", "/bench/bare/", ""),
+        (f"cached page {page}", "bench.settings", page, ""),
+    ]
+    if os.environ.get("BENCH_EACH_MIDDLEWARE", "1") == "1":
+        rows += [
+            (f"bare view without {name}", "bench.settings", "/bench/bare/", name)
+            for name in settings.MIDDLEWARE
+        ]
+    hello = bare = None
+    for label, module, path, without in rows:
+        count = instructions_of(module, path, n, without)
+        hello = hello or count
+        bare = bare or (count if module == "bench.settings" else None)
+        note = f"  (costs {bare - count:+,.0f})" if without else ""
+        print(f"{label:78} {count:12,.0f}  {hello / count:5.2f} × hello{note}", flush=True)
+
+
 def profile(path: str, n: int) -> None:
     handler = WSGIHandler()
     for _ in range(3):
@@ -154,6 +216,11 @@ if __name__ == "__main__":
         pages(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
     elif command == "middleware":
         middleware(int(sys.argv[2]) if len(sys.argv) > 2 else 2000)
+    elif command == "repeat":
+        without = sys.argv[5] if sys.argv[4:5] == ["--without"] else ""
+        repeat(sys.argv[2], int(sys.argv[3]), without)
+    elif command == "instructions":
+        instructions(int(sys.argv[2]) if len(sys.argv) > 2 else 200, *sys.argv[3:4])
     elif command == "profile":
         profile(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20)
     else:

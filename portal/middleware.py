@@ -2,22 +2,25 @@
 requests no view should ever see (unsupported methods, control characters) and one retry of a
 read whose database connection was lost."""
 
+import contextlib
+import copy
 import logging
+import os
 import re
 import time
-import uuid
 
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponseNotAllowed
+from django.utils.csp import CSP, LazyNonce, build_policy
 from django.utils.functional import SimpleLazyObject, empty
+from simple_history.models import HistoricalRecords
 
 from .errors import bad_request
-from .logs import redact_path, request_id_var
+from .logs import log_access, redact_path, request_id_var
 
-access_log = logging.getLogger("portal.request")
 database_log = logging.getLogger("portal.database")
 
 # What we accept from the proxy: short and plain, so it cannot forge log lines or headers.
@@ -38,7 +41,7 @@ class RequestIdMiddleware:
     costs every request, static files and cached pages included): 405 for the methods the
     site does not use (``ALLOWED_METHODS``) and ``Cross-Origin-Resource-Policy`` (Django has
     no setting for it) on every response: other sites cannot embed our pages, images or
-    scripts.
+    scripts. The access log line is made directly (portal.logs.log_access).
     """
 
     def __init__(self, get_response):
@@ -46,8 +49,11 @@ class RequestIdMiddleware:
         self.policy = getattr(settings, "CROSS_ORIGIN_RESOURCE_POLICY", "same-origin")
 
     def __call__(self, request):
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        incoming = request.META.get("HTTP_X_REQUEST_ID")
+        if incoming and VALID_REQUEST_ID.fullmatch(incoming):
+            request_id = incoming
+        else:
+            request_id = os.urandom(16).hex()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -56,25 +62,54 @@ class RequestIdMiddleware:
                 response = HttpResponseNotAllowed(ALLOWED_METHODS)
             else:
                 response = self.get_response(request)
+            headers = response.headers
             if self.policy:
-                response.headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
-            response["X-Request-ID"] = request_id
-            path = redact_path(request.path)
-            access_log.info(
-                "%s %s %s",
-                request.method,
-                path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+                headers.setdefault("Cross-Origin-Resource-Policy", self.policy)
+            headers["X-Request-ID"] = request_id
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            log_access(request.method, request.path, response.status_code, duration_ms)
             return response
         finally:
             request_id_var.reset(token)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Django's ContentSecurityPolicyMiddleware (SECURE_CSP, SECURE_CSP_REPORT_ONLY, the
+    per-request nonce, a view's own policy from ``csp_override``), except that a header whose
+    response used no nonce — every public page — is built once per policy, not per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.built = {}
+
+    def __call__(self, request):
+        request._csp_nonce = nonce = LazyNonce()
+        response = self.get_response(request)
+        for header, setting, attribute in (
+            (_ENFORCE, "SECURE_CSP", "_csp_config"),
+            (_REPORT_ONLY, "SECURE_CSP_REPORT_ONLY", "_csp_ro_config"),
+        ):
+            config = getattr(response, attribute, _NOT_SET)
+            if config is _NOT_SET:
+                config = getattr(settings, setting)
+            # A header the view set stays; an empty policy means no header.
+            if config and header not in response.headers:
+                response.headers[header] = self.policy(config, nonce)
+        return response
+
+    def policy(self, config, nonce) -> str:
+        if nonce:  # the page used it: this response's own header
+            return build_policy(config, nonce)
+        built = self.built.get(id(config))
+        if built is None or built[0] is not config or built[1] != config:
+            # (the config itself is kept, so that its id is not another's, and compared, so
+            # that a changed setting is seen)
+            built = self.built[id(config)] = (config, copy.deepcopy(config), build_policy(config))
+        return built[2]
+
+
+_NOT_SET = object()
+_ENFORCE, _REPORT_ONLY = str(CSP.HEADER_ENFORCE), str(CSP.HEADER_REPORT_ONLY)
 
 
 class CrossOriginResourcePolicyMiddleware:
@@ -195,3 +230,30 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+class MessagesAndHistoryMiddleware(LazyMessageMiddleware):
+    """Two layers in one (each layer costs every request): LazyMessageMiddleware, and
+    django-simple-history's HistoryRequestMiddleware, which makes the request known to the
+    change history so that an entry records who made it.
+
+    The history's context is set only for a request that can have a logged-in user: one
+    with a session cookie, or one that is not a GET or HEAD (a login). Without a session
+    cookie nobody is logged in, and the history records no user for an anonymous request
+    either way (``HistoricalRecords.get_history_user``)."""
+
+    def __call__(self, request):
+        self.process_request(request)
+        if request.method in ("GET", "HEAD") and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = self.get_response(request)
+        else:
+            context = HistoricalRecords.context
+            context.request = request
+            try:
+                response = self.get_response(request)
+            finally:
+                with contextlib.suppress(AttributeError):
+                    del context.request
+        return self.process_response(request, response)

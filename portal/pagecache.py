@@ -292,11 +292,14 @@ class PageCacheMiddleware:
 
 
 def _replay(stored) -> HttpResponse:
+    """The stored page as a response: its body and every header it was stored with."""
     _generation, content, headers = stored
     response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
-    response[HEADER] = "hit"
+    # The stored names and values passed Django's header checks when the page was made: set
+    # as they are (ResponseHeaders keeps them by lower-case name), not checked again.
+    store = {name.lower(): (name, value) for name, value in headers}
+    store[HEADER.lower()] = (HEADER, "hit")
+    response.headers._store = store
     return response
 
 

@@ -82,12 +82,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that static files and redirects get them too.
-    # Also 405 for methods we do not use (TRACE …) and Cross-Origin-Resource-Policy.
+    # Outermost, so that static files and redirects get them too: the request id and the
+    # access log line, 405 for methods we do not use (TRACE …), Cross-Origin-Resource-Policy.
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Django's, with the header built once per policy when the page used no nonce.
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     # An anonymous visitor's cached page is answered here, before sessions, authentication,
     # messages, CSRF, change history and axes (portal.pagecache).
     "portal.pagecache.PageCacheMiddleware",
@@ -99,11 +100,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Django's, with the message storage made only when something uses it.
-    "portal.middleware.LazyMessageMiddleware",
-    # Records the logged-in user on change-history entries (agreements, measures, events,
-    # registrations).
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Django's MessageMiddleware, with the message storage made only when something uses it,
+    # and simple_history's HistoryRequestMiddleware, which records the logged-in user on
+    # change-history entries (agreements, measures, events, registrations), in one layer.
+    "portal.middleware.MessagesAndHistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A GET or HEAD whose database connection was lost mid-request runs once more.
     "portal.middleware.RetryLostDatabaseConnectionMiddleware",
