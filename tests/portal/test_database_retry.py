@@ -40,11 +40,13 @@ def backend_pid() -> int:
 
 @pytest.mark.parametrize("page", ["home", "article"])
 def test_a_get_after_the_connection_was_ended_is_answered(client, caplog, page):
-    """The home page's first query runs while its template renders (lazy querysets), the
-    article's while its view runs: both ways to fail are retried."""
+    """The home page's first query runs while its template renders (lazy querysets, read
+    when its sections are rendered again after a change), the article's while its view runs:
+    both ways to fail are retried."""
     article = NewsArticleFactory(title="Still here")
     url = "/en/" if page == "home" else article.get_absolute_url()
     assert client.get(url).status_code == 200
+    NewsArticleFactory(title="A change")  # a new content generation: the page reads again
     old_pid = end_this_connection()
     with caplog.at_level(logging.WARNING, logger="portal.database"):
         response = client.get(url)
@@ -77,6 +79,7 @@ def test_without_the_retry_the_same_get_fails(client, settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "RetryLost" not in m]
     NewsArticleFactory()
     assert client.get("/en/news/").status_code == 200
+    NewsArticleFactory()  # a new content generation: the list reads its articles again
     end_this_connection()
     with pytest.raises(OperationalError):
         client.get("/en/news/")
