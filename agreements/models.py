@@ -215,6 +215,21 @@ class Agreement(MultilingualModel, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"slug": self.slug})
 
+    def set_progress_figures(self, measures) -> None:
+        """The figures AgreementQuerySet.with_progress annotates (overall_progress,
+        measure_count, overdue_count), by the same rules, from the agreement's ``measures``
+        already read (its page): the weighted mean progress of the measures not cancelled
+        (None without any), how many those are, and how many are overdue."""
+        active = [measure for measure in measures if measure.status != Measure.Status.CANCELLED]
+        weights = sum(measure.weight for measure in active)
+        self.overall_progress = (
+            sum(measure.progress * measure.weight for measure in active) / weights
+            if active
+            else None
+        )
+        self.measure_count = len(active)
+        self.overdue_count = sum(1 for measure in measures if measure.is_overdue)
+
     @property
     def period_ended(self) -> bool:
         """Signed or in force by its status, but past the end of its validity period

@@ -34,10 +34,10 @@ class RegistryFilterMixin:
     """The registry's filters, read from the query string; anything invalid is ignored."""
 
     def load_filter_choices(self) -> None:
-        # Once per content generation and language (their order follows the language's
-        # names), kept in the cache and the worker's memory.
+        # Once per content generation and language (parties are ordered by their names in
+        # it), kept in the cache and the worker's memory.
         language = get_language()
-        self.sectors = remember(f"agreements:sectors:{language}", all_sectors)
+        self.sectors = Sector.filter_choices()
         self.parties = remember(f"agreements:parties:{language}", registry_parties)
 
     def get_filters(self) -> dict:
@@ -78,10 +78,6 @@ class RegistryFilterMixin:
                 in_text | Exists(signed_by.filter(agreement=OuterRef("pk")))
             )
         return agreements
-
-
-def all_sectors() -> list[Sector]:
-    return list(Sector.objects.all())
 
 
 def registry_parties() -> list[Party]:
@@ -213,23 +209,9 @@ def agreement_parts(agreement: Agreement) -> dict:
     )  # fmt: skip
     for measure in measures:
         measure.responsible = bodies.get(measure.pk, [])
-    set_progress_figures(agreement, measures)
+    agreement.set_progress_figures(measures)
     groups = [(sector, list(items)) for sector, items in groupby(measures, key=lambda m: m.sector)]
     return {"parties": parties, "measure_groups": groups}
-
-
-def set_progress_figures(agreement: Agreement, measures: list[Measure]) -> None:
-    """The figures AgreementQuerySet.with_progress annotates (overall_progress, measure_count,
-    overdue_count), by the same rules, from the agreement's measures already read for its
-    page: the weighted mean progress of the measures not cancelled (None without any), how
-    many those are, and how many are overdue."""
-    active = [measure for measure in measures if measure.status != Measure.Status.CANCELLED]
-    weights = sum(measure.weight for measure in active)
-    agreement.overall_progress = (
-        sum(measure.progress * measure.weight for measure in active) / weights if active else None
-    )
-    agreement.measure_count = len(active)
-    agreement.overdue_count = sum(1 for measure in measures if measure.is_overdue)
 
 
 def parties_and_bodies(agreement: Agreement) -> tuple[list[Party], dict[int, list[Party]]]:

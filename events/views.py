@@ -74,7 +74,7 @@ class EventListView(PaginatedListView):
 
     def get(self, request, *args, **kwargs):
         self.past = request.GET.get("when") == "past"
-        self.sectors = pages.list_data(("sectors",), lambda: list(Sector.objects.all()))
+        self.sectors = Sector.filter_choices()
         self.filters = EventFilterForm(request.GET, sectors=self.sectors).filters
         return super().get(request, *args, **kwargs)
 

@@ -41,6 +41,14 @@ class Sector(MultilingualModel, models.Model):
     def __str__(self) -> str:
         return self.name or ""
 
+    @classmethod
+    def filter_choices(cls) -> list["Sector"]:
+        """Every sector in its order, for the lists' filter bars: read once per content
+        generation and language (sectors in one position are ordered by their name in it)."""
+        from .pagecache import remember
+
+        return remember(f"sectors:{active_language()}", lambda: list(cls.objects.all()))
+
 
 class KeyFigure(MultilingualModel, models.Model):
     """A number shown on the home page, e.g. "$2.6 billion — trade turnover in 2020"."""

@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
@@ -27,8 +26,7 @@ class NewsListView(PaginatedListView):
     paginate_by = settings.NEWS_PER_PAGE
 
     def get(self, request, *args, **kwargs):
-        # Per language: sectors in the same position are ordered by their name in it.
-        self.sectors = remember(f"sectors:{get_language()}", lambda: list(Sector.objects.all()))
+        self.sectors = Sector.filter_choices()
         self.filters = NewsFilterForm(request.GET, sectors=self.sectors).filters
         return super().get(request, *args, **kwargs)
 
