@@ -335,8 +335,9 @@ class Event(MultilingualModel, models.Model):
             return 0
         return max(self.confirmed_count - self.capacity, 0)
 
-    def registration_state(self, now: datetime.datetime | None = None) -> str:
-        """Whether a visitor can register right now, and with what outcome."""
+    def window_state(self, now: datetime.datetime | None = None) -> str:
+        """The registration state as far as the event's status and registration window
+        decide it, seats aside: OPEN when those allow registering."""
         now = now or timezone.now()
         if self.status == self.Status.CANCELLED:
             return self.RegistrationState.CANCELLED
@@ -346,6 +347,13 @@ class Event(MultilingualModel, models.Model):
             return self.RegistrationState.NOT_YET_OPEN
         if now >= self.closes_at:
             return self.RegistrationState.CLOSED
+        return self.RegistrationState.OPEN
+
+    def registration_state(self, now: datetime.datetime | None = None) -> str:
+        """Whether a visitor can register right now, and with what outcome."""
+        window = self.window_state(now)
+        if window != self.RegistrationState.OPEN:
+            return window
         if self.seats_left == 0 and not self.approval_required:
             if self.waiting_list_enabled:
                 return self.RegistrationState.WAITING_LIST

@@ -145,7 +145,7 @@ def register_attendee(
     with transaction.atomic():
         event = _locked_event(event)
         # The time window and the event's status first; the seats are counted next.
-        state = _state_before_seats(event, now)
+        state = event.window_state(now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
         registration.event = event
@@ -162,20 +162,6 @@ def register_attendee(
             return RegistrationResult(existing, created=False)
         store_answers(registration, answers)
     return RegistrationResult(registration, created=True)
-
-
-def _state_before_seats(event: Event, now: datetime.datetime) -> str:
-    """The registration state as far as it does not depend on the seats (the event's status
-    and registration window): OPEN when those allow registering."""
-    seats = event.__dict__.get("n_confirmed")
-    event.__dict__["n_confirmed"] = 0  # as if empty: Event.seats_left reads the annotation
-    try:
-        return event.registration_state(now)
-    finally:
-        if seats is None:
-            del event.__dict__["n_confirmed"]
-        else:
-            event.__dict__["n_confirmed"] = seats
 
 
 def _status_if_full(event: Event) -> str | None:
