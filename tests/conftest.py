@@ -22,10 +22,15 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (the site profile and rate limits live there)."""
+    """Each test starts with an empty cache (the site profile and rate limits live there),
+    and with no generation or page remembered in this process's memory (portal.pagecache)."""
+    from portal.pagecache import forget_worker_state
+
     cache.clear()
+    forget_worker_state()
     yield
     cache.clear()
+    forget_worker_state()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.core.cache.backends import locmem
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import translation
 
 from events.models import Registration
 from portal.models import NewsArticle
+from portal import pagecache
 from portal.pagecache import HEADER
 from tests.factories import (
     AgreementFactory,
@@ -134,12 +136,19 @@ def test_seat_counts_are_never_staler_than_the_lifetime(client, settings, monkey
     RegistrationFactory(event=event)  # registrations do not invalidate: too frequent
     cached = client.get(url)
     assert cached[HEADER] == "hit" and "5 seats left" in cached.content.decode()
-    # The cache's clock moves on by the lifetime (plus a moment) instead of the test waiting.
-    started = time.time()
-    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: started + 59))
+    # The clocks of the cache and of the worker's memory move on by the lifetime (plus a
+    # moment) instead of the test waiting.
+    started, started_monotonic, monotonic = time.time(), time.monotonic(), time.monotonic
+
+    def later(seconds):
+        monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: started + seconds))
+        monkeypatch.setattr(time, "monotonic", lambda: started_monotonic + seconds)
+
+    later(59)
     assert client.get(url)[HEADER] == "hit"  # still within the lifetime
-    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: started + 61))
+    later(61)
     fresh = client.get(url)
+    monkeypatch.setattr(time, "monotonic", monotonic)
     assert fresh[HEADER] == "miss" and "4 seats left" in fresh.content.decode()
 
 
@@ -216,6 +225,43 @@ def test_a_hit_is_answered_before_sessions_auth_messages_history_and_axes(client
     hit = client.get(url)
     assert hit[HEADER] == "hit" and hit.status_code == 200
     assert hit["X-Request-ID"] and "Content-Security-Policy" in hit  # the outer middleware
+
+
+def test_a_worker_answers_a_page_it_served_before_from_memory(client, monkeypatch):
+    NewsArticleFactory()
+    url = reverse("portal:news-list")
+    assert client.get(url)[HEADER] == "miss"
+    calls = []
+    for name in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, name, lambda *args, name=name: calls.append(name))
+    hit = client.get(url)
+    assert hit[HEADER] == "hit" and calls == []  # no round trip to the cache at all
+
+
+def test_a_page_another_worker_stored_is_shared_for_the_rest_of_its_lifetime(client):
+    article = NewsArticleFactory(title="Shared story")
+    url = reverse("portal:news-list")
+    assert client.get(url)[HEADER] == "miss"
+    pagecache._local_pages.clear()  # as in another worker, which has not served it
+    NewsArticle.objects.filter(pk=article.pk).update(title="Changed without a save")
+    shared = client.get(url)
+    assert shared[HEADER] == "hit" and "Shared story" in shared.content.decode()
+    [(key, entry)] = pagecache._local_pages._entries.items()
+    assert entry[0] <= time.monotonic() + 60  # kept no longer than the stored page lives
+
+
+def test_another_workers_change_shows_within_a_second(client, monkeypatch):
+    article = NewsArticleFactory(title="Old title")
+    url = article.get_absolute_url()
+    assert client.get(url)[HEADER] == "miss"
+    # Another worker process saves the article: the table and the generation change there.
+    NewsArticle.objects.filter(pk=article.pk).update(title="New title")
+    cache.set(pagecache.GENERATION_KEY, "another-workers-generation")
+    assert "Old title" in client.get(url).content.decode()  # this worker has not asked yet
+    later = time.monotonic() + pagecache.GENERATION_CHECK_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    fresh = client.get(url)
+    assert fresh[HEADER] == "miss" and "New title" in fresh.content.decode()
 
 
 def test_a_hit_replays_the_original_headers(client):

@@ -2,6 +2,7 @@
 
 import logging
 import socket
+import time
 import uuid
 
 import pytest
@@ -10,7 +11,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from portal.cache import ResilientRedisCache
-from portal.models import SiteProfile
+from portal.models import NewsArticle, SiteProfile
+from portal.pagecache import GENERATION_CHECK_SECONDS
 from tests.factories import NewsArticleFactory
 from tests.needs import unavailable
 
@@ -122,3 +124,23 @@ def test_public_pages_load_when_redis_is_down(settings):
     assert "Business Centre under test" in browser.get("/en/").content.decode()
     cache = caches["default"]
     assert isinstance(cache, ResilientRedisCache) and not cache.is_available  # it was tried
+
+
+@pytest.mark.django_db
+def test_no_page_is_answered_from_memory_while_redis_is_down(client, settings, monkeypatch):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 60
+    article = NewsArticleFactory(title="Before the outage")
+    assert client.get("/en/news/")["X-Page-Cache"] == "miss"  # kept in this worker's memory
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    caches["default"].close()
+    # During the outage a staff change cannot announce itself to the other workers.
+    NewsArticle.objects.filter(pk=article.pk).update(title="During the outage")
+    later = time.monotonic() + GENERATION_CHECK_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    live = client.get("/en/news/")
+    assert "X-Page-Cache" not in live and "During the outage" in live.content.decode()
