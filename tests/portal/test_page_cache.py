@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Registration
-from portal.models import NewsArticle
 from portal import pagecache
+from portal.models import NewsArticle
 from portal.pagecache import HEADER
 from tests.factories import (
     AgreementFactory,
