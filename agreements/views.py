@@ -20,7 +20,7 @@ from portal.languages import ContentLanguageMixin, columns
 from portal.lists import PaginatedListView, filters_key
 from portal.lookup import matching
 from portal.models import NewsArticle, Sector
-from portal.pagecache import fragment_key, generation, remember
+from portal.pagecache import RememberedObjectMixin, fragment_key, generation, remember
 
 from . import opendata
 from .forms import RegistryFilterForm, public_statuses
@@ -159,7 +159,7 @@ class AgreementListView(RegistryFilterMixin, PaginatedListView):
         return [(value, f"{label} ({counts[value]})") for value, label in public_statuses()]
 
 
-class AgreementDetailView(ContentLanguageMixin, DetailView):
+class AgreementDetailView(RememberedObjectMixin, ContentLanguageMixin, DetailView):
     template_name = "agreements/agreement_detail.html"
     context_object_name = "agreement"
 
@@ -179,7 +179,7 @@ class AgreementDetailView(ContentLanguageMixin, DetailView):
         context.update(
             parts=SimpleLazyObject(lambda: agreement_parts(agreement)),
             is_preview=agreement.status == Agreement.Status.DRAFT,
-            body_key=f"{generation()}:{fragment_date()}:{agreement.pk}",
+            body_key=f"{fragment_date()}:{agreement.pk}",
         )
         return context
 

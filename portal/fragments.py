@@ -93,5 +93,8 @@ class LocalFragments:
 
 
 fragments = LocalFragments()
+# The one large piece of an object's page ({% localcache … seconds=N %}: an article's body, an
+# agreement's measures, up to ~80 KB): at most ~25 MB a worker.
+page_bodies = LocalFragments(max_entries=300)
 # Values derived from public content (pagecache.remember): a filter's choices, a list's count.
 values = LocalFragments(max_entries=256)

@@ -36,6 +36,7 @@ served the page before needs no round trip at all (the round trip was two fifths
 While the cache is unreachable, nothing is served from the cache or from memory.
 """
 
+import copy
 import functools
 import hashlib
 import math
@@ -112,10 +113,12 @@ def worker_generation() -> str | None:
 
 
 def forget_worker_state() -> None:
-    """Forget the generation and the pages this worker remembers (tests, after cache.clear())."""
+    """Forget the generation, the pages and the objects this worker remembers (tests, after
+    cache.clear())."""
     global _known
     _known = (None, -math.inf)
     _local_pages.clear()
+    _objects.clear()
 
 
 def generation() -> str:
@@ -151,6 +154,26 @@ def remember(name: str, compute, *, seconds: int = 300):
     # Also in the worker's memory, for half as long (so never more than 1.5 × seconds old).
     request_memo.values.set((key,), value, seconds // 2)
     return value
+
+
+class RememberedObjectMixin:
+    """For a DetailView of public content: the page's object read once per worker, content
+    generation, URL arguments and audience (staff, who preview drafts, or the public), not on every
+    request. Only what was found is kept: a scheduled article is looked up again until its
+    time comes. Each request gets its own copy."""
+
+    def get_object(self, queryset=None):
+        url = tuple(sorted(self.kwargs.items()))
+        key = (type(self).__name__, generation(), url, self.request.user.is_staff)
+        found = _objects.get(key)
+        if found is None:
+            found = super().get_object(queryset)
+            _objects.set(key, found)
+        return copy.copy(found)
+
+
+# The objects of detail pages (RememberedObjectMixin): rows without their relations.
+_objects = request_memo.LocalFragments(max_entries=2048)
 
 
 def content_changed(sender, **kwargs) -> None:

@@ -15,7 +15,7 @@ from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
 from .lists import PaginatedListView, filters_key
 from .models import NewsArticle, Page, Sector, SiteProfile
-from .pagecache import accept_query, generation, remember
+from .pagecache import RememberedObjectMixin, accept_query, generation, remember
 from .search import search
 from .text import summary_text
 
@@ -82,7 +82,7 @@ def related_articles(article: NewsArticle, count: int = 3) -> list[NewsArticle]:
     )
 
 
-class NewsDetailView(ContentLanguageMixin, DetailView):
+class NewsDetailView(RememberedObjectMixin, ContentLanguageMixin, DetailView):
     content_language_field = "body"
     template_name = "portal/news_detail.html"
     context_object_name = "article"
@@ -100,7 +100,7 @@ class NewsDetailView(ContentLanguageMixin, DetailView):
         # (at most a minute: a related article scheduled for now appears within it); the
         # sectors and related articles below are read only when they are rendered.
         context["related_articles"] = SimpleLazyObject(lambda: related_articles(article))
-        context["article_key"] = f"{generation()}:{article.pk}"
+        context["article_key"] = article.pk
         context["is_preview"] = not article.is_public
         context["preview_image"] = self.preview_image(article)
         context["structured_data"] = self.structured_data(article, context["preview_image"])

@@ -26,11 +26,13 @@ def _clear_cache():
     and with no generation or page remembered in this process's memory (portal.pagecache)."""
     from portal.pagecache import forget_worker_state
 
-    cache.clear()
-    forget_worker_state()
+    def clear():
+        cache.clear()
+        forget_worker_state()
+
+    clear()
     yield
-    cache.clear()
-    forget_worker_state()
+    clear()
 
 
 @pytest.fixture

@@ -324,3 +324,19 @@ def test_an_unfiltered_list_is_counted_once_per_content_change(client):
     sector = SectorFactory(slug="trade")
     NewsArticleFactory(sectors=[sector])
     assert client.get(url + "?sector=trade").context["paginator"].count == 1
+
+
+def test_a_remembered_preview_never_reaches_the_public_and_a_scheduled_article_appears(
+    client, staff_client, monkeypatch
+):
+    """The article of a page is remembered per worker (portal.pagecache.RememberedObjectMixin):
+    a staff preview is kept apart from what the public gets, and a 404 is not kept, so a
+    scheduled article appears when its time comes without any save."""
+    due = timezone.now() + datetime.timedelta(minutes=5)
+    article = NewsArticleFactory(title="Due soon", publish_at=due)
+    url = article.get_absolute_url()
+    assert staff_client.get(url).status_code == 200  # the preview, remembered for staff
+    assert client.get(url).status_code == 404
+    later = due + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Due soon" in client.get(url).content.decode()
