@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.languages import active_language, language_of
+from portal.pagecache import remember
 from portal.validators import refuse_line_breaks
 
 from .models import Event, EventQuestion, Registration, RegistrationAnswer
@@ -37,6 +38,12 @@ def asked_questions(event: Event) -> list[EventQuestion]:
     return [
         question for question in questions if not question.has_choices or question.choices.all()
     ]
+
+
+def remembered_questions(event: Event) -> list[EventQuestion]:
+    """``asked_questions``, read once per worker and content generation (a saved question
+    or choice starts a new one, portal.pagecache): the form is built for every submission."""
+    return remember(f"event-questions:{event.pk}", lambda: asked_questions(event))
 
 
 def field_name(question: EventQuestion) -> str:

@@ -110,24 +110,15 @@ def register_attendee(
     answers = answers or {}
     check_answers(event, answers, asked)
     now = now or timezone.now()
-    # Everything that needs no lock is read before it: the policy in force, and whether the
-    # address is registered already (a registration made meanwhile is caught by the
-    # constraint below). Refusals first, the same for every address, so that they tell
-    # nobody who is in.
+    # Read before the lock: the policy in force. Built before it: the registration (its
+    # token and ticket code), its history row and its outbox row. Inside the lock only: the
+    # lock, then the seat count and the inserts (on PostgreSQL one statement,
+    # events.seat_claim); the worker writes the email after commit
+    # (tests/events/test_services.py counts these queries). Refusals come first, the same
+    # for every address, so that they tell nobody who is in; an address that is registered
+    # already is found by the constraint (nothing inserted), and then gets its link.
     if policy_version is None:
         policy_version = Page.privacy_policy_version()
-    existing = _find_active(event, email)
-    if existing is not None:
-        state = event.registration_state(now)
-        if state in REFUSALS:
-            raise RegistrationError(REFUSALS[state])
-        with transaction.atomic():
-            queue_registration_email(existing, "link")
-        return RegistrationResult(existing, created=False)
-    # Built before the lock: the registration (its token and ticket code), its history row
-    # and its outbox row. Inside the lock only: the lock, then the seat count and the inserts
-    # (on PostgreSQL one statement, events.seat_claim); the worker writes the email after
-    # commit (tests/events/test_services.py counts these queries).
     registration = Registration(
         event=event,
         email=email,
@@ -153,15 +144,18 @@ def register_attendee(
             created = _claim_in_one_statement(registration, now=now)
         else:
             created = _claim_through_the_orm(registration, now=now)
-        if not created:
-            # The constraint caught a simultaneous duplicate (a double click): the one that
-            # won is emailing the address already.
-            existing = _find_active(event, email)
-            if existing is None:
-                raise IntegrityError("the registration was not inserted")
-            return RegistrationResult(existing, created=False)
-        store_answers(registration, answers)
-    return RegistrationResult(registration, created=True)
+        if created:
+            store_answers(registration, answers)
+    if created:
+        return RegistrationResult(registration, created=True)
+    # The address has an active registration (the lock made any other one for this event
+    # commit first): its link goes to the address, outside the lock.
+    existing = _find_active(event, email)
+    if existing is None:
+        raise IntegrityError("the registration was not inserted")
+    with transaction.atomic():
+        queue_registration_email(existing, "link")
+    return RegistrationResult(existing, created=False)
 
 
 def _status_if_full(event: Event) -> str | None:

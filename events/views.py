@@ -271,9 +271,9 @@ class RegisterView(EventMixin, FormView):
         return {**super().get_form_kwargs(), "event": self.get_event()}
 
     def get_event(self) -> Event:
-        # A submission needs the event's row and its confirmed count (whether it takes
-        # registrations), not the page's other counts and sectors: building that query
-        # was a third of a submission's time. The service counts again inside the lock.
+        # A submission needs the event's row, not the page's counts and sectors: building
+        # that query was a third of a submission's time. The seats are counted by the
+        # service, inside the lock (a full event's refusal is the form's error).
         if not hasattr(self, "event") and self.request.method == "POST":
             events = Event.objects.all() if self.request.user.is_staff else Event.objects.public()
             self.event = get_object_or_404(events, slug=self.kwargs["slug"])
@@ -281,7 +281,7 @@ class RegisterView(EventMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         event = self.get_event()
-        if not event.accepts_registrations:
+        if event.window_state() != Event.RegistrationState.OPEN:
             return self.get(request, *args, **kwargs)
         if not allow_submission(request, scope="register"):
             form = self.get_form()

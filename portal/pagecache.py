@@ -204,7 +204,7 @@ PUBLIC_CONTENT = [
     "portal.NewsArticle", "portal.Page", "portal.SiteProfile", "portal.Sector",
     "portal.KeyFigure", "events.Event", "agreements.Agreement", "agreements.Party",
     "agreements.Signatory", "agreements.AgreementDocument", "agreements.Measure",
-    "agreements.ProgressReport",
+    "agreements.ProgressReport", "events.EventQuestion", "events.EventQuestionChoice",
 ]  # fmt: skip
 
 

@@ -106,6 +106,19 @@ def test_a_choice_question_without_choices_is_left_out(client, event):
     assert "Pick one" not in html
 
 
+def test_the_form_follows_a_staff_change_to_its_questions_at_once(client, event):
+    """The form's questions are remembered per content generation (events.questions.
+    remembered_questions): saving a question or a choice starts a new one."""
+    empty = EventQuestionFactory(event=event, label="Pick one", kind=Kind.ONE_CHOICE)
+    assert "Pick one" not in client.get("/en/events/forum/register/").content.decode()
+    EventQuestionChoice.objects.create(question=empty, label="Ferries")
+    html = client.get("/en/events/forum/register/").content.decode()
+    assert "Pick one" in html and "Ferries" in html
+    empty.label = "Pick a topic"
+    empty.save()
+    assert "Pick a topic" in client.get("/en/events/forum/register/").content.decode()
+
+
 def test_answers_of_every_kind_are_stored_with_the_registration(client, event):
     response = register(
         client,

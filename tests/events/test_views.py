@@ -251,6 +251,28 @@ def test_register_when_full_joins_the_waiting_list(client):
     assert Registration.objects.get(email="ann@example.org").status == Status.WAITING
 
 
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("en", "Sorry, the event is fully booked and has no waiting list."),
+        ("ru", "К сожалению, мест нет, а листа ожидания у мероприятия нет."),
+        ("az", "Təəssüf ki, yer qalmayıb və tədbirin gözləmə siyahısı yoxdur."),
+    ],
+)
+def test_a_submission_for_an_event_that_filled_up_meanwhile_says_so_and_stores_nothing(
+    client, language, message
+):
+    """The seats are counted only inside the lock: the form of an event that filled up
+    since the visitor opened it answers with the refusal, in the visitor's language."""
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    RegistrationFactory(event=event)
+    response = client.post(register_url(event, language), form_data())
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Registration.objects.filter(email="ann@example.org").exists()
+    assert not OutboxEmail.objects.filter(to="ann@example.org").exists()
+
+
 def comparable(response) -> str:
     """The page without what differs on every request (CSP nonce, CSRF token)."""
     html = response.content.decode()
