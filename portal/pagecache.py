@@ -158,9 +158,9 @@ def remember(name: str, compute, *, seconds: int = 300):
 
 class RememberedObjectMixin:
     """For a DetailView of public content: the page's object read once per worker, content
-    generation, URL arguments and audience (staff, who preview drafts, or the public), not on every
-    request. Only what was found is kept: a scheduled article is looked up again until its
-    time comes. Each request gets its own copy."""
+    generation, URL arguments and audience (staff, who preview drafts, or the public), not
+    on every request. Only what was found is kept: a scheduled article is looked up again
+    until its time comes. Each request gets its own copy."""
 
     def get_object(self, queryset=None):
         url = tuple(sorted(self.kwargs.items()))
