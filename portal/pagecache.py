@@ -119,6 +119,7 @@ def forget_worker_state() -> None:
     _known = (None, -math.inf)
     _local_pages.clear()
     _objects.clear()
+    _lookups.clear()
 
 
 def generation() -> str:
@@ -328,11 +329,10 @@ class PageCacheMiddleware:
         seconds = page_cache_seconds()
         if not seconds or not _is_anonymous_request(request):
             return self.get_response(request)
-        found_page = _cached_page(request)
-        if found_page is None or _has_control_characters(request):
+        found = _page_and_key(request)
+        if found is None:
             return self.get_response(request)
-        page, language = found_page
-        key = _key(request, page, language)
+        page, key = found
         generation = worker_generation()
         if generation is None:  # the cache is unreachable: live pages only
             return self.get_response(request)
@@ -356,6 +356,41 @@ class PageCacheMiddleware:
             _local_pages.set(key, stored, seconds)
             response[HEADER] = "miss"
         return response
+
+
+# What decides a request's page and key: its path, query string and the headers its host and
+# scheme come from (and the URL configuration, for tests that swap it).
+_REQUEST_PARTS = (
+    "PATH_INFO", "SCRIPT_NAME", "QUERY_STRING", "HTTP_HOST", "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PROTO", "SERVER_NAME", "SERVER_PORT",
+    "wsgi.url_scheme",
+)  # fmt: skip
+MAX_LOOKUPS = 4096
+_lookups: dict[tuple, tuple[CachedPage, str] | None] = {}
+
+
+def _page_and_key(request) -> tuple[CachedPage, str] | None:
+    """The request's CachedPage and cache key, or None when its URL is not cached or it has
+    control characters (it gets its 400 further in). Remembered per request parts
+    (``_REQUEST_PARTS``): the URL's resolution, the host's validation, the control
+    characters check and the key's hash were a third of a hit. A host that is not allowed
+    raises DisallowedHost, as Django's get_host() does, and is never remembered."""
+    meta = request.META
+    parts = (get_urlconf() or settings.ROOT_URLCONF, *map(meta.get, _REQUEST_PARTS))
+    try:
+        return _lookups[parts]
+    except KeyError:
+        pass
+    found = _cached_page(request)
+    if found is not None and not _has_control_characters(request):
+        page, language = found
+        found = (page, _key(request, page, language))
+    else:
+        found = None
+    if len(_lookups) >= MAX_LOOKUPS:  # junk URLs cannot make it grow without bound
+        _lookups.clear()
+    _lookups[parts] = found
+    return found
 
 
 def _replay(stored) -> HttpResponse:

@@ -332,6 +332,24 @@ def test_junk_values_and_junk_names_are_never_stored(client):
     assert entries() == before + 1
 
 
+def test_what_a_hit_remembers_of_a_request_is_bounded_and_never_passes_a_bad_host(
+    client, monkeypatch
+):
+    """The URL's resolution, host check and key are remembered per path, query string and
+    host headers (pagecache._page_and_key), so junk URLs are bounded and another Host
+    header is checked again."""
+    NewsArticleFactory()
+    url = reverse("portal:news-list")
+    monkeypatch.setattr(pagecache, "MAX_LOOKUPS", 3)
+    for number in range(10):
+        client.get(f"{url}?utm_source={number}")
+        assert len(pagecache._lookups) <= 3
+    assert client.get(url)[HEADER] == "miss" and client.get(url)[HEADER] == "hit"
+    assert client.get(url, headers={"host": "evil.example"}).status_code == 400
+    assert client.get(url + "?q=%00").status_code == 400
+    assert client.get(url + "?q=%00").status_code == 400  # the same answer when remembered
+
+
 def test_private_pages_are_never_cached_or_public(client):
     event = EventFactory()
     registration = RegistrationFactory(event=event)
