@@ -16,7 +16,6 @@ from portal.form_errors import ErrorSummaryMixin
 from portal.languages import active_language, column, columns, fallback_order, language_label
 from portal.lists import FilterForm, MonthField, ObjectBySlugField
 from portal.models import PRIVACY_PAGE_SLUG, Page
-from portal.pagecache import remember
 from portal.timezones import TimeZoneField
 from portal.uploads import KeepUploadsMixin, clean_image_field
 from portal.validators import SingleLineFormMixin, refuse_line_breaks
@@ -68,11 +67,8 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
         self.fields["organisation"].required = True
         self.fields["position"].required = True
         privacy_url = reverse("portal:page", args=[PRIVACY_PAGE_SLUG])
-        # The service records the same version (register_attendee). Remembered per content
-        # generation: saving the policy page starts a new one.
-        self.policy_version = version = remember(
-            "privacy-policy-version", Page.privacy_policy_version
-        )
+        # Read once per submission: the service records the same version (register_attendee).
+        self.policy_version = version = Page.privacy_policy_version()
         self.fields["consent"].help_text = format_html(
             '<a href="{}">{}</a>{}',
             privacy_url,

@@ -115,9 +115,16 @@ class Page(MultilingualModel, models.Model):
 
     @classmethod
     def privacy_policy_version(cls) -> str:
-        """The version of the privacy policy in force ("" when the page has none)."""
-        versions = cls.objects.filter(slug=PRIVACY_PAGE_SLUG).values_list("version", flat=True)
-        return versions.first() or ""
+        """The version of the privacy policy in force ("" when the page has none); read once
+        per content generation (saving a page starts a new one: portal.pagecache), since
+        every registration form and submission needs it."""
+        from .pagecache import remember
+
+        def read() -> str:
+            versions = cls.objects.filter(slug=PRIVACY_PAGE_SLUG).values_list("version", flat=True)
+            return versions.first() or ""
+
+        return remember("privacy-policy-version", read)
 
 
 def require_image_description(instance, image_field: str, alt_field: str, message) -> None:
