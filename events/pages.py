@@ -210,18 +210,32 @@ class EventPage:
         return ",".join(str(article.pk) for article in self.related_news)
 
 
-def event_page(slug: str, *, staff: bool) -> EventPage:
-    """The event ``slug`` as its page shows it to the public (drafts: 404) or to staff."""
+def _remembered_page(slug: str, *, staff: bool) -> tuple:
+    """(event, related news, related agreements, until), shared by the worker's requests:
+    the caller copies the event before it gives it any state of its own."""
     now = timezone.now()
     key = (generation(), slug, staff)
     found = _event_pages.get(key)
     if found is None or (found[3] is not None and now >= found[3]):
         found = _load_event_page(slug, staff=staff)
         _event_pages.set(key, found)
-    event, related_news, related_agreements, _until = found
+    return found
+
+
+def event_page(slug: str, *, staff: bool) -> EventPage:
+    """The event ``slug`` as its page shows it to the public (drafts: 404) or to staff."""
+    event, related_news, related_agreements, _until = _remembered_page(slug, staff=staff)
     event = copy.copy(event)  # the shared one never holds a request's state
     event.n_confirmed = confirmed_counts([event.pk]).get(event.pk, 0)
     return EventPage(event, related_news, related_agreements)
+
+
+def registration_event(slug: str, *, staff: bool) -> Event:
+    """The event a registration form is posted to, as the worker remembers it for the
+    content generation (no query when warm; drafts: 404 except for staff). What decides a
+    registration (its status, window and seats) is read again under the event's lock by
+    events.services.register_attendee: this copy serves the form and the early refusal."""
+    return copy.copy(_remembered_page(slug, staff=staff)[0])
 
 
 def _load_event_page(slug: str, *, staff: bool) -> tuple:

@@ -19,6 +19,7 @@ through the ORM (one writer at a time; the transaction holds the write lock).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 from django.db.models import Model
@@ -40,14 +41,49 @@ class Claim:
     email_id: int | None
 
 
+def lock_row(model: type[Model], pk, fields: tuple[str, ...]) -> Model | None:
+    """Lock ``model``'s row ``pk`` (``SELECT … FOR UPDATE``) and return a new instance with
+    only ``fields`` loaded (the others are deferred: reading one is a query of its own), or
+    None when the row is gone. The statement is written once per process: an ORM query's
+    compilation cost more than the statement itself."""
+    sql, names = _lock_statement(model, fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else model.from_db(connection.alias, names, row)
+
+
+@cache
+def _lock_statement(model: type[Model], fields: tuple[str, ...]) -> tuple[str, list[str]]:
+    opts = model._meta
+    quote = connection.ops.quote_name
+    wanted = {opts.pk, *(opts.get_field(name) for name in fields)}
+    chosen = [field for field in opts.concrete_fields if field in wanted]  # from_db's order
+    columns = ", ".join(quote(field.column) for field in chosen)
+    where = f"{quote(opts.pk.column)} = %s"
+    sql = f"SELECT {columns} FROM {quote(opts.db_table)} WHERE {where} FOR UPDATE"  # noqa: S608
+    return sql, [field.attname for field in chosen]
+
+
 def _insert(obj: Model, computed: dict[str, str]) -> tuple[str, list]:
     """``INSERT INTO table (columns) SELECT values`` for ``obj`` (without FROM): each column
     from the object as the ORM would save it, cast to the column's type (a SELECT list gives
     parameters no type of its own), except the ``computed`` ones, which take the SQL given.
     """
-    opts = obj._meta
+    sql, fields = _insert_statement(type(obj), tuple(computed.items()))
+    # What Model.save() sends: pre_save() fills auto_now fields, then the conversion.
+    params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+    return sql, params
+
+
+@cache
+def _insert_statement(model: type[Model], computed: tuple[tuple[str, str], ...]):
+    """The text of _insert's statement and the fields whose values are its parameters, in
+    order: written once per process and model."""
+    opts = model._meta
+    computed = dict(computed)
     quote = connection.ops.quote_name
-    columns, values, params = [], [], []
+    columns, values, fields = [], [], []
     for field in opts.local_concrete_fields:
         if field is opts.auto_field:
             continue
@@ -56,10 +92,9 @@ def _insert(obj: Model, computed: dict[str, str]) -> tuple[str, list]:
             values.append(computed[field.column])
             continue
         values.append(f"CAST(%s AS {field.cast_db_type(connection)})")
-        # What Model.save() sends: pre_save() fills auto_now fields, then the conversion.
-        params.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+        fields.append(field)
     sql = f"INSERT INTO {quote(opts.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}"
-    return sql, params
+    return sql, fields
 
 
 def claim_seat(

@@ -7,6 +7,7 @@ counting, and a database constraint backs up "one active registration per email"
 """
 
 import datetime
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from .models import (
 )
 from .outbox import schedule_delivery
 from .questions import check_answers, store_answers
-from .seat_claim import claim_seat
+from .seat_claim import claim_seat, lock_row
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -65,6 +66,28 @@ REFUSALS = {
 
 def _locked_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
+
+
+# What a registration's decision reads of the event under its lock (Event.window_state and
+# the statuses _status_if_free and _status_if_full give).
+REGISTRATION_RULES = (
+    "status",
+    "registration_opens_at",
+    "registration_closes_at",
+    "starts_at",
+    "capacity",
+    "approval_required",
+    "waiting_list_enabled",
+)
+
+
+def _locked_rules(event: Event) -> Event | None:
+    """The event's row locked, as a new instance with the fields a registration's decision
+    reads (the others deferred), or None when it was deleted. On PostgreSQL one statement
+    written once per process (events.seat_claim.lock_row); elsewhere the ORM's query."""
+    if connection.vendor == "postgresql":
+        return lock_row(Event, event.pk, REGISTRATION_RULES)
+    return Event.objects.select_for_update().filter(pk=event.pk).first()
 
 
 def _find_active(event: Event, email: str) -> Registration | None:
@@ -134,18 +157,20 @@ def register_attendee(
         language=language,
     )
     with transaction.atomic():
-        event = _locked_event(event)
+        locked = _locked_rules(event)
         # The time window and the event's status first; the seats are counted next.
-        state = event.window_state(now)
+        state = State.UNAVAILABLE if locked is None else locked.window_state(now)
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
-        registration.event = event
+        registration.event = locked
         if connection.vendor == "postgresql":
             created = _claim_in_one_statement(registration, now=now)
         else:
             created = _claim_through_the_orm(registration, now=now)
         if created:
             store_answers(registration, answers)
+    # The caller's instance, whole (the locked one holds only what the decision read).
+    registration.event = event
     if created:
         return RegistrationResult(registration, created=True)
     # The address has an active registration (the lock made any other one for this event
@@ -187,10 +212,16 @@ def _claim_through_the_orm(registration: Registration, *, now) -> bool:
     return True
 
 
+@functools.cache
+def _registration_history() -> type:
+    # Registration.history builds a new manager class at every access (simple_history).
+    return Registration.history.model
+
+
 def _claim_in_one_statement(registration: Registration, *, now) -> bool:
     """The same as _claim_through_the_orm in one statement after the lock (PostgreSQL)."""
     event = registration.event
-    history_model = Registration.history.model
+    history_model = _registration_history()
     history = history_model(
         history_date=now,
         history_type="+",

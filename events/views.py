@@ -271,12 +271,13 @@ class RegisterView(EventMixin, FormView):
         return {**super().get_form_kwargs(), "event": self.get_event()}
 
     def get_event(self) -> Event:
-        # A submission needs the event's row, not the page's counts and sectors: building
-        # that query was a third of a submission's time. The seats are counted by the
-        # service, inside the lock (a full event's refusal is the form's error).
+        # A submission needs the event's row, not the page's counts: the worker's copy
+        # (events.pages), read again under the lock by the service, which counts the seats
+        # there (a full event's refusal is the form's error).
         if not hasattr(self, "event") and self.request.method == "POST":
-            events = Event.objects.all() if self.request.user.is_staff else Event.objects.public()
-            self.event = get_object_or_404(events, slug=self.kwargs["slug"])
+            self.event = pages.registration_event(
+                self.kwargs["slug"], staff=self.request.user.is_staff
+            )
         return super().get_event()
 
     def post(self, request, *args, **kwargs):

@@ -53,7 +53,9 @@ def slow_seat_count(monkeypatch):
 
 @pytest.fixture
 def without_the_lock(monkeypatch):
-    """The negative control: the event row is read without ``select_for_update``."""
+    """The negative control: the event row is read without ``select_for_update`` (by a
+    registration, and by the other changes)."""
+    monkeypatch.setattr(services, "_locked_rules", lambda event: Event.objects.get(pk=event.pk))
     monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
 
 
@@ -149,7 +151,7 @@ def test_a_count_in_the_statement_that_takes_the_lock_overbooks(monkeypatch):
     it waited for the lock. Locking inside the count's statement instead sells seats twice."""
     from events import seat_claim
 
-    monkeypatch.setattr(services, "_locked_event", lambda event: Event.objects.get(pk=event.pk))
+    monkeypatch.setattr(services, "_locked_rules", lambda event: Event.objects.get(pk=event.pk))
     monkeypatch.setattr(
         seat_claim,
         "COUNT_SEATS",

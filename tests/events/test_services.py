@@ -425,13 +425,13 @@ def test_the_locked_section_is_lock_count_insert(monkeypatch, django_assert_max_
     event = EventFactory(capacity=50)
     RegistrationFactory.create_batch(5, event=event)
     locked_from = []
-    lock = services._locked_event
+    lock = services._locked_rules
 
     def marked(event):
         locked_from.append(len(connection.queries_log))
         return lock(event)
 
-    monkeypatch.setattr(services, "_locked_event", marked)
+    monkeypatch.setattr(services, "_locked_rules", marked)
     counts = []
     for number in range(3):
         locked_from.clear()

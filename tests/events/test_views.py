@@ -387,6 +387,63 @@ def test_full_without_waiting_list_is_refused_with_a_message(client):
     assert Registration.objects.count() == 1
 
 
+def test_a_warm_submission_reads_the_event_only_under_its_lock(client):
+    """The form's event comes from the worker's memory (events.pages.registration_event): a
+    warm submission's only read of the event row is the locked one, and the whole POST runs
+    the same few queries however many have registered."""
+    event = EventFactory(capacity=100)
+    client.post(register_url(event), form_data(email="first@example.org"))  # warms the worker
+
+    def submit(email):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(register_url(event), form_data(email=email))
+        assert response.status_code == 302
+        return [q["sql"] for q in queries.captured_queries]
+
+    few = submit("second@example.org")
+    RegistrationFactory.create_batch(30, event=event)
+    many = submit("third@example.org")
+    assert len(few) == len(many), many
+    # PostgreSQL: the lock, the claim (events.seat_claim), the worker's task; SQLite's
+    # ORM path adds the seat count, two INSERTs and the savepoints.
+    assert len(many) <= (5 if connection.vendor == "postgresql" else 10), many
+    event_reads = [sql for sql in many if 'FROM "events_event"' in sql]
+    assert len(event_reads) == 1, event_reads
+    if connection.vendor == "postgresql":
+        assert event_reads[0].endswith("FOR UPDATE")
+    assert Registration.objects.filter(event=event).count() == 33
+
+
+def test_a_change_the_worker_has_not_seen_yet_is_decided_under_the_lock(client):
+    """A change written without the model's signals (so the content generation, and the
+    form's remembered event, stay as they were) still decides: the service reads the event's
+    status, window and capacity again under the lock."""
+    event = EventFactory(capacity=100)
+    client.post(register_url(event), form_data(email="first@example.org"))
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    response = client.post(register_url(event), form_data(email="second@example.org"))
+    assert response.status_code == 200
+    assert "This event has been cancelled, so it takes no registrations." in (
+        response.content.decode()
+    )
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED, capacity=1)
+    response = client.post(register_url(event), form_data(email="third@example.org"))
+    assert Registration.objects.get(email="third@example.org").status == Status.WAITING
+
+
+def test_a_deleted_event_takes_no_registration():
+    from events import services
+
+    event = EventFactory()
+    Event.objects.filter(pk=event.pk).delete()
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register_attendee(
+            event=event, full_name="Ann", email="ann@example.org", consent=True
+        )
+    assert str(refused.value.message) == "Registration for this event is not available."
+    assert not Registration.objects.exists()
+
+
 def test_rate_limit_per_address(client, settings):
     event = EventFactory(capacity=None)
     for number in range(settings.PORTAL_SUBMISSIONS_PER_WINDOW):
