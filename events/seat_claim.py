@@ -34,6 +34,13 @@ COUNT_SEATS = """
 """
 
 
+# The columns whose values the statement computes: the registration's status from the
+# count, its id and status for its history row and its email (whose kind is the status).
+REGISTRATION_COMPUTED = (("status", "seats.status"),)
+HISTORY_COMPUTED = (("id", "reg.id"), ("status", "reg.status"))
+EMAIL_COMPUTED = (("kind", "reg.status"), ("registration_id", "reg.id"))
+
+
 @dataclass(frozen=True)
 class Claim:
     status: str | None  # what the count gave: None when full without a waiting list
@@ -65,21 +72,19 @@ def _lock_statement(model: type[Model], fields: tuple[str, ...]) -> tuple[str, l
     return sql, [field.attname for field in chosen]
 
 
-def _insert(obj: Model, computed: dict[str, str]) -> tuple[str, list]:
-    """``INSERT INTO table (columns) SELECT values`` for ``obj`` (without FROM): each column
-    from the object as the ORM would save it, cast to the column's type (a SELECT list gives
-    parameters no type of its own), except the ``computed`` ones, which take the SQL given.
-    """
-    sql, fields = _insert_statement(type(obj), tuple(computed.items()))
-    # What Model.save() sends: pre_save() fills auto_now fields, then the conversion.
-    params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    return sql, params
+def _values(obj: Model, computed: tuple[tuple[str, str], ...]) -> list:
+    """The parameters of ``obj``'s INSERT (_insert_statement): what Model.save() would send,
+    pre_save() (which fills auto_now fields) then the field's conversion."""
+    fields = _insert_statement(type(obj), computed)[1]
+    return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
 
 
 @cache
 def _insert_statement(model: type[Model], computed: tuple[tuple[str, str], ...]):
-    """The text of _insert's statement and the fields whose values are its parameters, in
-    order: written once per process and model."""
+    """``INSERT INTO table (columns) SELECT values`` for ``model`` (without FROM) and the
+    fields whose values are its parameters, in order: each column cast to its type (a
+    SELECT list gives parameters no type of its own), except the ``computed`` ones, which
+    take the SQL given. Written once per process and model."""
     opts = model._meta
     computed = dict(computed)
     quote = connection.ops.quote_name
@@ -97,28 +102,37 @@ def _insert_statement(model: type[Model], computed: tuple[tuple[str, str], ...])
     return sql, fields
 
 
-def claim_seat(
-    registration: Model,
-    history: Model,
-    email: Model,
-    *,
-    capacity: int | None,
-    when_free: str,
-    when_full: str | None,
-    confirmed: str,
-) -> Claim:
-    """Count the event's ``confirmed`` registrations; insert ``registration`` (its status
-    ``when_free`` below ``capacity`` or with no capacity, else ``when_full``; nothing when
-    that is None), its ``history`` row and its outbox ``email``, which get the registration's
-    id and status (the email's kind is the status). Call with the event row locked, in the
-    transaction that locked it."""
+@dataclass(frozen=True)
+class PreparedClaim:
+    """claim_seat's statement and the values of its rows, written before the lock is taken:
+    under the lock only the statement runs."""
+
+    sql: str
+    params: list
+
+
+def prepare_claim(registration: Model, history: Model, email: Model) -> PreparedClaim:
+    """The statement that inserts ``registration``, its ``history`` row and its outbox
+    ``email`` (they get the registration's id and the status the count gives; the email's
+    kind is the status), with their values."""
+    sql = _claim_statement(COUNT_SEATS, type(registration), type(history), type(email))
+    params = [
+        *_values(registration, REGISTRATION_COMPUTED),
+        *_values(history, HISTORY_COMPUTED),
+        *_values(email, EMAIL_COMPUTED),
+    ]
+    return PreparedClaim(sql, params)
+
+
+@cache
+def _claim_statement(count_seats: str, registration, history, email) -> str:
     quote = connection.ops.quote_name
     registrations = quote(registration._meta.db_table)
-    registration_sql, registration_params = _insert(registration, {"status": "seats.status"})
-    history_sql, history_params = _insert(history, {"id": "reg.id", "status": "reg.status"})
-    email_sql, email_params = _insert(email, {"kind": "reg.status", "registration_id": "reg.id"})
-    sql = f"""
-        WITH seats AS ({COUNT_SEATS.format(registrations=registrations)}), reg AS (
+    registration_sql = _insert_statement(registration, REGISTRATION_COMPUTED)[0]
+    history_sql = _insert_statement(history, HISTORY_COMPUTED)[0]
+    email_sql = _insert_statement(email, EMAIL_COMPUTED)[0]
+    return f"""
+        WITH seats AS ({count_seats.format(registrations=registrations)}), reg AS (
             {registration_sql} FROM seats WHERE seats.status IS NOT NULL
             ON CONFLICT DO NOTHING RETURNING id, status
         ), hist AS (
@@ -128,10 +142,22 @@ def claim_seat(
         )
         SELECT seats.status, reg.id, mail.id FROM seats LEFT JOIN reg ON true LEFT JOIN mail ON true
     """  # noqa: S608 (table and column names from the models; values are parameters)
-    params = [
-        capacity, when_free, when_full, registration.event_id, confirmed,
-        *registration_params, *history_params, *email_params,
-    ]  # fmt: skip
+
+
+def claim_seat(
+    prepared: PreparedClaim,
+    *,
+    event_id: int,
+    capacity: int | None,
+    when_free: str,
+    when_full: str | None,
+    confirmed: str,
+) -> Claim:
+    """Count the event's ``confirmed`` registrations and run the ``prepared`` inserts: the
+    registration's status is ``when_free`` below ``capacity`` or with no capacity, else
+    ``when_full``; nothing is inserted when that is None. Call with the event row locked, in
+    the transaction that locked it."""
+    params = [capacity, when_free, when_full, event_id, confirmed, *prepared.params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(prepared.sql, params)
         return Claim(*cursor.fetchone())

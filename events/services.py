@@ -35,7 +35,7 @@ from .models import (
 )
 from .outbox import schedule_delivery
 from .questions import check_answers, store_answers
-from .seat_claim import claim_seat, lock_row
+from .seat_claim import PreparedClaim, claim_seat, lock_row, prepare_claim
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -156,6 +156,8 @@ def register_attendee(
         phone=phone,
         language=language,
     )
+    # On PostgreSQL the claim's statement and values are written before the lock.
+    prepared = _prepare_claim(registration, now=now) if connection.vendor == "postgresql" else None
     with transaction.atomic():
         locked = _locked_rules(event)
         # The time window and the event's status first; the seats are counted next.
@@ -163,8 +165,8 @@ def register_attendee(
         if state in REFUSALS:
             raise RegistrationError(REFUSALS[state])
         registration.event = locked
-        if connection.vendor == "postgresql":
-            created = _claim_in_one_statement(registration, now=now)
+        if prepared is not None:
+            created = _claim_in_one_statement(registration, prepared)
         else:
             created = _claim_through_the_orm(registration, now=now)
         if created:
@@ -218,9 +220,9 @@ def _registration_history() -> type:
     return Registration.history.model
 
 
-def _claim_in_one_statement(registration: Registration, *, now) -> bool:
-    """The same as _claim_through_the_orm in one statement after the lock (PostgreSQL)."""
-    event = registration.event
+def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
+    """The statement of _claim_in_one_statement, with the values of the registration, its
+    history row and its outbox row."""
     history_model = _registration_history()
     history = history_model(
         history_date=now,
@@ -234,10 +236,15 @@ def _claim_in_one_statement(registration: Registration, *, now) -> bool:
     email = OutboxEmail(
         to=registration.email, language=registration.language, registration=registration
     )
+    return prepare_claim(registration, history, email)
+
+
+def _claim_in_one_statement(registration: Registration, prepared: PreparedClaim) -> bool:
+    """The same as _claim_through_the_orm in one statement after the lock (PostgreSQL)."""
+    event = registration.event
     claim = claim_seat(
-        registration,
-        history,
-        email,
+        prepared,
+        event_id=event.pk,
         capacity=event.capacity,
         when_free=_status_if_free(event),
         when_full=_status_if_full(event),
