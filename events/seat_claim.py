@@ -48,27 +48,36 @@ class Claim:
     email_id: int | None
 
 
+# How the lock statement locks (tests/events/test_concurrency.py takes it away to show what
+# goes wrong without it).
+LOCK_CLAUSE = "FOR UPDATE"
+
+
 def lock_row(model: type[Model], pk, fields: tuple[str, ...]) -> Model | None:
     """Lock ``model``'s row ``pk`` (``SELECT … FOR UPDATE``) and return a new instance with
     only ``fields`` loaded (the others are deferred: reading one is a query of its own), or
     None when the row is gone. The statement is written once per process: an ORM query's
     compilation cost more than the statement itself."""
-    sql, names = _lock_statement(model, fields)
+    sql, names = _lock_statement(LOCK_CLAUSE, model, fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+        return _instance(model, names, cursor.fetchone())
+
+
+def _instance(model: type[Model], names: list[str], row) -> Model | None:
     return None if row is None else model.from_db(connection.alias, names, row)
 
 
 @cache
-def _lock_statement(model: type[Model], fields: tuple[str, ...]) -> tuple[str, list[str]]:
+def _lock_statement(lock: str, model: type[Model], fields: tuple[str, ...]):
+    """The text of lock_row's statement and the attribute names of its columns."""
     opts = model._meta
     quote = connection.ops.quote_name
     wanted = {opts.pk, *(opts.get_field(name) for name in fields)}
     chosen = [field for field in opts.concrete_fields if field in wanted]  # from_db's order
     columns = ", ".join(quote(field.column) for field in chosen)
     where = f"{quote(opts.pk.column)} = %s"
-    sql = f"SELECT {columns} FROM {quote(opts.db_table)} WHERE {where} FOR UPDATE"  # noqa: S608
+    sql = f"SELECT {columns} FROM {quote(opts.db_table)} WHERE {where} {lock}"  # noqa: S608
     return sql, [field.attname for field in chosen]
 
 
@@ -141,7 +150,7 @@ def _claim_statement(count_seats: str, registration, history, email) -> str:
             {email_sql} FROM reg RETURNING id
         )
         SELECT seats.status, reg.id, mail.id FROM seats LEFT JOIN reg ON true LEFT JOIN mail ON true
-    """  # noqa: S608 (table and column names from the models; values are parameters)
+    """.strip()  # noqa: S608 (table and column names from the models; values are parameters)
 
 
 def claim_seat(
@@ -161,3 +170,31 @@ def claim_seat(
     with connection.cursor() as cursor:
         cursor.execute(prepared.sql, params)
         return Claim(*cursor.fetchone())
+
+
+def lock_and_claim(
+    prepared: PreparedClaim,
+    *,
+    model: type[Model],
+    fields: tuple[str, ...],
+    event_id: int,
+    capacity: int | None,
+    when_free: str,
+    when_full: str | None,
+    confirmed: str,
+) -> tuple[Model | None, Claim]:
+    """lock_row (of ``model``, the event) and then claim_seat, in one round trip: two
+    statements in one query. Each statement of a query takes its own snapshot under READ
+    COMMITTED, so the claim's, which begins once the lock's has its row, counts every
+    registration committed before the lock was granted, as if it were sent after it; the
+    lock is not held while the result of the first travels to the web worker and the second
+    travels back (under load each such turn waits for a core, and everyone waits for the
+    lock's holder). The claim decides with the values given: the caller compares them with
+    the locked row's (the instance returned) and rolls back when they differ."""
+    lock_sql, names = _lock_statement(LOCK_CLAUSE, model, fields)
+    params = [event_id, capacity, when_free, when_full, event_id, confirmed, *prepared.params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{lock_sql};{prepared.sql}", params)
+        locked = _instance(model, names, cursor.fetchone())
+        cursor.nextset()
+        return locked, Claim(*cursor.fetchone())

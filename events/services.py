@@ -35,7 +35,7 @@ from .models import (
 )
 from .outbox import schedule_delivery
 from .questions import check_answers, store_answers
-from .seat_claim import PreparedClaim, claim_seat, lock_row, prepare_claim
+from .seat_claim import PreparedClaim, claim_seat, lock_and_claim, lock_row, prepare_claim
 
 Status = Registration.Status
 State = Event.RegistrationState
@@ -135,8 +135,8 @@ def register_attendee(
     now = now or timezone.now()
     # Read before the lock: the policy in force. Built before it: the registration (its
     # token and ticket code), its history row and its outbox row. Inside the lock only: the
-    # lock, then the seat count and the inserts (on PostgreSQL one statement,
-    # events.seat_claim); the worker writes the email after commit
+    # lock, then the seat count and the inserts (on PostgreSQL one statement, sent with the
+    # lock's in one round trip: events.seat_claim); the worker writes the email after commit
     # (tests/events/test_services.py counts these queries). Refusals come first, the same
     # for every address, so that they tell nobody who is in; an address that is registered
     # already is found by the constraint (nothing inserted), and then gets its link.
@@ -156,23 +156,15 @@ def register_attendee(
         phone=phone,
         language=language,
     )
-    # On PostgreSQL the claim's statement and values are written before the lock.
-    prepared = _prepare_claim(registration, now=now) if connection.vendor == "postgresql" else None
-    with transaction.atomic():
-        locked = _locked_rules(event)
-        # The time window and the event's status first; the seats are counted next.
-        state = State.UNAVAILABLE if locked is None else locked.window_state(now)
-        if state in REFUSALS:
-            raise RegistrationError(REFUSALS[state])
-        registration.event = locked
-        if prepared is not None:
-            created = _claim_in_one_statement(registration, prepared)
-        else:
+    if connection.vendor == "postgresql":
+        created = _claim_on_postgresql(registration, event, answers, now=now)
+    else:
+        with transaction.atomic():
+            registration.event = _open_for_registration(_locked_rules(event), now)
             created = _claim_through_the_orm(registration, now=now)
-        if created:
-            store_answers(registration, answers)
-    # The caller's instance, whole (the locked one holds only what the decision read).
-    registration.event = event
+            if created:
+                store_answers(registration, answers)
+    registration.event = event  # the caller's instance, whole
     if created:
         return RegistrationResult(registration, created=True)
     # The address has an active registration (the lock made any other one for this event
@@ -221,7 +213,7 @@ def _registration_history() -> type:
 
 
 def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
-    """The statement of _claim_in_one_statement, with the values of the registration, its
+    """The claim's statement (events.seat_claim), with the values of the registration, its
     history row and its outbox row."""
     history_model = _registration_history()
     history = history_model(
@@ -239,17 +231,64 @@ def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
     return prepare_claim(registration, history, email)
 
 
-def _claim_in_one_statement(registration: Registration, prepared: PreparedClaim) -> bool:
-    """The same as _claim_through_the_orm in one statement after the lock (PostgreSQL)."""
-    event = registration.event
-    claim = claim_seat(
-        prepared,
-        event_id=event.pk,
-        capacity=event.capacity,
-        when_free=_status_if_free(event),
-        when_full=_status_if_full(event),
-        confirmed=Status.CONFIRMED,
-    )
+def _open_for_registration(locked: Event | None, now) -> Event:
+    """The locked event, or RegistrationError when its status or time window refuses (the
+    seats are counted next); None is a deleted event."""
+    state = State.UNAVAILABLE if locked is None else locked.window_state(now)
+    if state in REFUSALS:
+        raise RegistrationError(REFUSALS[state])
+    return locked
+
+
+def _decision(event: Event) -> dict:
+    """What decides a registration's status beside the seat count."""
+    return {
+        "capacity": event.capacity,
+        "when_free": _status_if_free(event),
+        "when_full": _status_if_full(event),
+    }
+
+
+class _RulesChanged(Exception):
+    """The locked event decides differently from the caller's copy of it."""
+
+
+def _claim_on_postgresql(registration, event, answers, *, now) -> bool:
+    """The lock, the count and the inserts of _claim_through_the_orm in one round trip
+    (events.seat_claim.lock_and_claim), deciding with ``event`` as the caller read it (the
+    registration form's copy from the worker's memory); the status and window are then
+    checked on the locked row. When its capacity, approval or waiting list differ (staff
+    changed them a moment ago), that claim is rolled back and made again from the locked
+    row, the lock first."""
+    prepared = _prepare_claim(registration, now=now)
+    try:
+        with transaction.atomic():
+            locked, claim = lock_and_claim(
+                prepared,
+                model=Event,
+                fields=REGISTRATION_RULES,
+                event_id=event.pk,
+                confirmed=Status.CONFIRMED,
+                **_decision(event),
+            )
+            _open_for_registration(locked, now)
+            if _decision(locked) != _decision(event):
+                raise _RulesChanged
+            return _claimed(registration, claim, answers)
+    except _RulesChanged:
+        pass
+    with transaction.atomic():
+        locked = _open_for_registration(_locked_rules(event), now)
+        claim = claim_seat(
+            prepared, event_id=event.pk, confirmed=Status.CONFIRMED, **_decision(locked)
+        )
+        return _claimed(registration, claim, answers)
+
+
+def _claimed(registration: Registration, claim, answers) -> bool:
+    """After the claim's statement: RegistrationError when full, False when the address was
+    registered meanwhile (nothing inserted), else the registration is saved (with its
+    answers) and its email's delivery is queued."""
     if claim.status is None:
         raise RegistrationError(REFUSALS[State.FULL])
     if claim.registration_id is None:
@@ -258,6 +297,7 @@ def _claim_in_one_statement(registration: Registration, prepared: PreparedClaim)
     registration.status = claim.status
     registration._state.adding = False
     registration._state.db = connection.alias
+    store_answers(registration, answers)
     schedule_delivery(claim.email_id)
     return True
 
