@@ -17,6 +17,8 @@ def client_address(request: HttpRequest) -> str:
 def allow_submission(request: HttpRequest, *, scope: str) -> bool:
     """Count one submission; False once the address has used up its window."""
     key = f"events:rate:{scope}:{client_address(request)}"
+    if hasattr(cache, "count_in_window"):  # Redis (portal.cache): one round trip
+        return cache.count_in_window(key, WINDOW_SECONDS) <= settings.PORTAL_SUBMISSIONS_PER_WINDOW
     # add() starts the window only if it has not started; incr() is atomic in Redis.
     cache.add(key, 0, WINDOW_SECONDS)
     try:

@@ -98,3 +98,17 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call(False, super().clear)
+
+    def count_in_window(self, key, timeout: int) -> int:
+        """Add one to the counter ``key``, which starts at 0 with a lifetime of ``timeout``
+        seconds when it does not exist, and return its value: ``add(key, 0, timeout)`` and
+        ``incr(key)`` in one round trip (Django's incr alone makes two). 1 while Redis is
+        down, so that a rate limit lets requests through."""
+        return self._call(1, self._count_in_window, key, timeout)
+
+    def _count_in_window(self, key, timeout: int) -> int:
+        key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]

@@ -56,6 +56,15 @@ def test_against_the_real_redis_it_is_a_normal_cache(real_redis):
     assert real_redis.is_available
 
 
+def test_a_window_counter_starts_at_one_keeps_its_lifetime_and_counts_on(real_redis):
+    assert real_redis.count_in_window("counter", 30) == 1
+    assert real_redis.count_in_window("counter", 600) == 2  # the window is not restarted
+    assert real_redis.get("counter") == 2
+    client = real_redis._cache.get_client()
+    ttl = client.ttl(real_redis.make_and_validate_key("counter"))
+    assert 0 < ttl <= 30
+
+
 def test_one_redis_client_serves_every_call_and_every_thread(real_redis):
     import threading
 
@@ -89,6 +98,7 @@ def test_a_dead_redis_is_a_cache_miss_and_is_logged_once(caplog):
         assert cache.get_many(["a", "b"]) == {}
         assert cache.get_or_set("key", "computed") == "computed"
         assert cache.incr("counter") == 1  # a rate limit lets the request through
+        assert cache.count_in_window("counter", 60) == 1
         assert cache.delete("key") is False
         assert cache.has_key("key") is False
     assert not cache.is_available
@@ -144,3 +154,35 @@ def test_no_page_is_answered_from_memory_while_redis_is_down(client, settings, m
     monkeypatch.setattr(time, "monotonic", lambda: later)
     live = client.get("/en/news/")
     assert "X-Page-Cache" not in live and "During the outage" in live.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_submission_limit_counts_in_redis(real_redis, settings):
+    """The registration form's per-address limit (events.ratelimit) against the real Redis:
+    one counter per address and window, shared by every worker."""
+    from tests.factories import EventFactory
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REAL_REDIS,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.PORTAL_SUBMISSIONS_PER_WINDOW = 3
+    event = EventFactory(capacity=None)
+    url = f"/en/events/{event.slug}/register/"
+
+    def submit(number, address="10.2.0.1"):
+        data = {
+            "full_name": f"Limited {number}", "email": f"limited{number}@example.org",
+            "organisation": "Limit LLC", "position": "Tester", "consent": "on",
+        }  # fmt: skip
+        return Client().post(url, data, REMOTE_ADDR=address).status_code
+
+    assert [submit(number) for number in range(4)] == [302, 302, 302, 429]
+    assert submit(5, address="10.2.0.2") == 302
+    key = caches["default"].make_and_validate_key("events:rate:register:10.2.0.1")
+    client = caches["default"]._cache.get_client()
+    assert client.get(key) == b"4" and 0 < client.ttl(key) <= 600
+    caches["default"].clear()
