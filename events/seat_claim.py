@@ -113,43 +113,58 @@ def _insert_statement(model: type[Model], computed: tuple[tuple[str, str], ...])
 
 @dataclass(frozen=True)
 class PreparedClaim:
-    """claim_seat's statement and the values of its rows, written before the lock is taken:
+    """The models and the values of a claim's three rows, made before the lock is taken:
     under the lock only the statement runs."""
 
-    sql: str
+    models: tuple[type[Model], type[Model], type[Model]]
     params: list
 
 
 def prepare_claim(registration: Model, history: Model, email: Model) -> PreparedClaim:
-    """The statement that inserts ``registration``, its ``history`` row and its outbox
-    ``email`` (they get the registration's id and the status the count gives; the email's
-    kind is the status), with their values."""
-    sql = _claim_statement(COUNT_SEATS, type(registration), type(history), type(email))
+    """The values of ``registration``, its ``history`` row and its outbox ``email`` for the
+    claim's statement (they get the registration's id and the status the count gives; the
+    email's kind is the status)."""
     params = [
         *_values(registration, REGISTRATION_COMPUTED),
         *_values(history, HISTORY_COMPUTED),
         *_values(email, EMAIL_COMPUTED),
     ]
-    return PreparedClaim(sql, params)
+    return PreparedClaim((type(registration), type(history), type(email)), params)
 
 
 @cache
-def _claim_statement(count_seats: str, registration, history, email) -> str:
+def _claim_statement(count_seats: str, guard: tuple | None, registration, history, email) -> str:
+    """The claim's statement; with a ``guard`` (the event's model and fields), it inserts
+    only while the event's row holds the values given for those fields (parameters before
+    the count's), and says whether it did."""
     quote = connection.ops.quote_name
     registrations = quote(registration._meta.db_table)
     registration_sql = _insert_statement(registration, REGISTRATION_COMPUTED)[0]
     history_sql = _insert_statement(history, HISTORY_COMPUTED)[0]
     email_sql = _insert_statement(email, EMAIL_COMPUTED)[0]
+    unchanged, condition = "", "true"
+    if guard is not None:
+        model, names = guard
+        opts = model._meta
+        fields = [opts.get_field(name) for name in names]
+        columns = ", ".join(quote(field.column) for field in fields)
+        values = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields)
+        table, pk = quote(opts.db_table), quote(opts.pk.column)
+        # (names from the model; values are parameters)
+        unchanged = f"unchanged AS (SELECT 1 FROM {table} WHERE {pk} = %s AND ({columns}) "  # noqa: S608
+        unchanged += f"IS NOT DISTINCT FROM ({values})), "
+        condition = "EXISTS (SELECT 1 FROM unchanged)"
     return f"""
-        WITH seats AS ({count_seats.format(registrations=registrations)}), reg AS (
-            {registration_sql} FROM seats WHERE seats.status IS NOT NULL
+        WITH {unchanged}seats AS ({count_seats.format(registrations=registrations)}), reg AS (
+            {registration_sql} FROM seats WHERE seats.status IS NOT NULL AND {condition}
             ON CONFLICT DO NOTHING RETURNING id, status
         ), hist AS (
             {history_sql} FROM reg
         ), mail AS (
             {email_sql} FROM reg RETURNING id
         )
-        SELECT seats.status, reg.id, mail.id FROM seats LEFT JOIN reg ON true LEFT JOIN mail ON true
+        SELECT {condition}, seats.status, reg.id, mail.id
+        FROM seats LEFT JOIN reg ON true LEFT JOIN mail ON true
     """.strip()  # noqa: S608 (table and column names from the models; values are parameters)
 
 
@@ -166,35 +181,50 @@ def claim_seat(
     registration's status is ``when_free`` below ``capacity`` or with no capacity, else
     ``when_full``; nothing is inserted when that is None. Call with the event row locked, in
     the transaction that locked it."""
+    sql = _claim_statement(COUNT_SEATS, None, *prepared.models)
     params = [capacity, when_free, when_full, event_id, confirmed, *prepared.params]
     with connection.cursor() as cursor:
-        cursor.execute(prepared.sql, params)
-        return Claim(*cursor.fetchone())
+        cursor.execute(sql, params)
+        return Claim(*cursor.fetchone()[1:])
 
 
 def lock_and_claim(
     prepared: PreparedClaim,
     *,
-    model: type[Model],
+    event: Model,
     fields: tuple[str, ...],
-    event_id: int,
     capacity: int | None,
     when_free: str,
     when_full: str | None,
     confirmed: str,
-) -> tuple[Model | None, Claim]:
-    """lock_row (of ``model``, the event) and then claim_seat, in one round trip: two
-    statements in one query. Each statement of a query takes its own snapshot under READ
-    COMMITTED, so the claim's, which begins once the lock's has its row, counts every
-    registration committed before the lock was granted, as if it were sent after it; the
-    lock is not held while the result of the first travels to the web worker and the second
-    travels back (under load each such turn waits for a core, and everyone waits for the
-    lock's holder). The claim decides with the values given: the caller compares them with
-    the locked row's (the instance returned) and rolls back when they differ."""
-    lock_sql, names = _lock_statement(LOCK_CLAUSE, model, fields)
-    params = [event_id, capacity, when_free, when_full, event_id, confirmed, *prepared.params]
+) -> Claim | None:
+    """The lock of ``event``'s row and claim_seat in one query, guarded: the claim inserts
+    only if the locked row still holds ``event``'s values of ``fields`` (those that decided
+    ``capacity``, ``when_free`` and ``when_full``, and the window). None when it did not
+    (nothing inserted; the caller decides again from the locked row).
+
+    Outside a transaction the query is one transaction of its own: PostgreSQL commits it
+    when its last statement ends, so no turn of the web worker's falls inside the lock
+    (under load each such turn waits for a core, and everyone waits for the lock's holder).
+    Each statement of a query takes its own snapshot under READ COMMITTED, so the claim's,
+    which begins once the lock's has the row, counts every registration committed before
+    the lock was granted, as if it had been sent after it. No answers to the event's
+    questions can go with it: they are inserted after the registration, in its transaction.
+    """
+    model = type(event)
+    lock_sql = _lock_statement(LOCK_CLAUSE, model, ())[0]
+    sql = _claim_statement(COUNT_SEATS, (model, fields), *prepared.models)
+    guarded = [model._meta.get_field(name) for name in fields]
+    guard = [
+        event.pk,
+        *(field.get_db_prep_value(getattr(event, field.attname), connection) for field in guarded),
+    ]
+    params = [
+        event.pk, *guard,
+        capacity, when_free, when_full, event.pk, confirmed, *prepared.params,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(f"{lock_sql};{prepared.sql}", params)
-        locked = _instance(model, names, cursor.fetchone())
+        cursor.execute(f"{lock_sql};{sql}", params)
         cursor.nextset()
-        return locked, Claim(*cursor.fetchone())
+        unchanged, *claim = cursor.fetchone()
+    return Claim(*claim) if unchanged else None

@@ -249,34 +249,26 @@ def _decision(event: Event) -> dict:
     }
 
 
-class _RulesChanged(Exception):
-    """The locked event decides differently from the caller's copy of it."""
-
-
 def _claim_on_postgresql(registration, event, answers, *, now) -> bool:
-    """The lock, the count and the inserts of _claim_through_the_orm in one round trip
-    (events.seat_claim.lock_and_claim), deciding with ``event`` as the caller read it (the
-    registration form's copy from the worker's memory); the status and window are then
-    checked on the locked row. When its capacity, approval or waiting list differ (staff
-    changed them a moment ago), that claim is rolled back and made again from the locked
-    row, the lock first."""
+    """The lock, the count and the inserts of _claim_through_the_orm. When ``event`` as the
+    caller read it (the registration form's copy from the worker's memory) is open for
+    registration and no answers go with it, all in one query that is its own transaction
+    (events.seat_claim.lock_and_claim), deciding with that copy and guarded by it: it
+    inserts only if the locked row still holds the copy's status, window, capacity,
+    approval and waiting list. Otherwise, or when staff changed one of them a moment ago,
+    in a transaction: the lock, the window checked on the locked row, the claim, the
+    answers."""
     prepared = _prepare_claim(registration, now=now)
-    try:
-        with transaction.atomic():
-            locked, claim = lock_and_claim(
-                prepared,
-                model=Event,
-                fields=REGISTRATION_RULES,
-                event_id=event.pk,
-                confirmed=Status.CONFIRMED,
-                **_decision(event),
-            )
-            _open_for_registration(locked, now)
-            if _decision(locked) != _decision(event):
-                raise _RulesChanged
+    if not answers and event.window_state(now) == State.OPEN:
+        claim = lock_and_claim(
+            prepared,
+            event=event,
+            fields=REGISTRATION_RULES,
+            confirmed=Status.CONFIRMED,
+            **_decision(event),
+        )
+        if claim is not None:
             return _claimed(registration, claim, answers)
-    except _RulesChanged:
-        pass
     with transaction.atomic():
         locked = _open_for_registration(_locked_rules(event), now)
         claim = claim_seat(
