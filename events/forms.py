@@ -24,10 +24,14 @@ from . import checkin, questions, tickets
 from .models import STAFF_MESSAGE_MAX_LENGTH, Event, EventMessage, Registration
 
 
-class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
+class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.Form):
     """The public registration form, with the event's own questions after the person's
     details (events.questions). Names are one line of text (portal.validators): line breaks
-    have no place in a name badge, a CSV cell or anywhere near an email header."""
+    have no place in a name badge, a CSV cell or anywhere near an email header.
+
+    A plain form whose fields are the model's (REGISTRATION_FIELDS below): the service makes
+    the registration, so a ModelForm's instance, built and validated on every submission,
+    was work for nothing."""
 
     summary_labels = {"consent": _("Consent to data processing")}
     # What phones and browsers need to offer the right keyboard and fill in the details
@@ -47,14 +51,6 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
         required=True,
         error_messages={"required": _("Please agree to the processing of your personal data.")},
     )
-
-    class Meta:
-        model = Registration
-        fields = ["full_name", "email", "organisation", "position", "phone", "consent"]
-        help_texts = {
-            "email": _("We send the confirmation and your personal link here."),
-            "phone": _("Optional. Only for urgent changes to the event."),
-        }
 
     def __init__(self, *args, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +108,20 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.ModelForm):
         if phone and (not set(phone) <= allowed or sum(c.isdigit() for c in phone) < 5):
             raise forms.ValidationError(_("Enter a phone number of digits, spaces, + - ( )."))
         return phone
+
+
+# The person's details: the model's fields (labels, lengths), before the declared ones.
+RegistrationForm.base_fields = {
+    **forms.fields_for_model(
+        Registration,
+        fields=["full_name", "email", "organisation", "position", "phone"],
+        help_texts={
+            "email": _("We send the confirmation and your personal link here."),
+            "phone": _("Optional. Only for urgent changes to the event."),
+        },
+    ),
+    **RegistrationForm.base_fields,
+}
 
 
 class LostLinkForm(ErrorSummaryMixin, forms.Form):
