@@ -11,9 +11,9 @@
    BENCH_REPEAT times (default 2) in the same interleaved order — references and portal pages
    take turns, so a noisy neighbour slows them alike — and keeps each page's median; then the
    registration POST (a Lua script: one CSRF token, a unique email per request) and an SQL
-   check that the event is not overbooked; before each round's POSTs the event's earlier
-   registrations are deleted, so that every round starts from the same state (500 seats
-   free) instead of a waiting list that grows run after run;
+   check that the event is not overbooked; before each round's POSTs (and after their 2 s
+   warm-up) the event's earlier registrations are deleted, so that every round starts from
+   the same state (500 seats free) instead of a waiting list that grows run after run;
 4. counts each page's queries with Django's test client against the same database;
 5. prints a Markdown table with two ratios per page, × the minimal list page (for uncached
    pages) and × the hello view (the stack's limit), notes the machine's load average, writes
@@ -356,14 +356,15 @@ def main() -> None:
             wrk(url, seconds=2)  # warm-up: workers, connections, caches
             measured.setdefault((name, server), []).append(wrk(url))
         log(f"round {round_number}/{REPEAT}: registration POST")
+        post = {
+            "url": f"http://{HOST}:{PORTS['cached']}{info['register']}",
+            "script": str(ROOT / "bench" / "register.lua"),
+            "env": {"BENCH_CSRF_TOKEN": token, "BENCH_CSRF_COOKIE": cookie},
+        }
         reset_registrations(info["register_event_pk"])
-        registration.append(
-            wrk(
-                f"http://{HOST}:{PORTS['cached']}{info['register']}",
-                script=str(ROOT / "bench" / "register.lua"),
-                env={"BENCH_CSRF_TOKEN": token, "BENCH_CSRF_COOKIE": cookie},
-            )
-        )
+        wrk(**post, seconds=2)  # warm-up, like every page's; then from no registrations again
+        reset_registrations(info["register_event_pk"])
+        registration.append(wrk(**post))
         seats.append(seat_check(info["register_event_pk"]))
         loads.append(os.getloadavg())
     overbooked = any(check["confirmed"] > check["capacity"] for check in seats)

@@ -1,21 +1,29 @@
-"""A registration's locked section on PostgreSQL in one statement (events.services).
+"""A registration's locked section on PostgreSQL (events.services).
 
-While the event row is locked, registrations for the event wait in line, and every round
-trip to the database then costs all of them a turn of the scheduler (on a small machine the
-web workers, the database's backends and the clients share the cores). So after the lock
-statement ONE statement does the rest: it counts the confirmed seats, inserts the
-registration with the status the count gives (``ON CONFLICT DO NOTHING``: a simultaneous
-registration of the same address, caught by the one-active-per-email index, inserts
-nothing), its change-history row and its outbox row, all in the lock holder's transaction.
+While the event row is locked, registrations for the event wait in line, and every turn of
+the web worker's inside the lock (a result travelling to it, the next statement travelling
+back) costs all of them a wait for a core (on a small machine the web workers, the
+database's backends and the clients share the cores). So the lock's statement and ONE claim
+statement go in one query: the claim counts the confirmed seats, inserts the registration
+with the status the count gives (``ON CONFLICT DO NOTHING``: a simultaneous registration of
+the same address, caught by the one-active-per-email index, inserts nothing), its
+change-history row and its outbox row. Sent outside a transaction (``lock_and_claim``, the
+common case), the query is a transaction of its own, committed by PostgreSQL as its last
+statement ends: no turn of the worker's falls inside the lock at all. It decides with the
+event as the caller read it and is guarded by it: it inserts only while the locked row still
+holds those values. Otherwise the caller locks (``lock_row``), checks and claims
+(``claim_seat``) in a transaction of its own.
 
-The count is in this statement, not in the lock's: under READ COMMITTED a statement sees
-the data committed when it began, so a count in the statement that waited for the lock would
-miss the registrations committed by the transactions it waited for.
+The count is in a statement of its own, after the lock's: under READ COMMITTED a statement
+sees the data committed when it began (each statement of a query takes its own snapshot),
+so a count in the statement that waited for the lock would miss the registrations committed
+by the transactions it waited for.
 
 The columns and values come from the model instances (the fields' own conversions to the
 database), so a new field of Registration, of its history or of OutboxEmail is inserted
-like the ORM would insert it. SQLite has no data-modifying WITH: there the service inserts
-through the ORM (one writer at a time; the transaction holds the write lock).
+like the ORM would insert it; the statements' texts are written once per process. SQLite has
+no data-modifying WITH: there the service inserts through the ORM (one writer at a time; the
+transaction holds the write lock).
 """
 
 from dataclasses import dataclass

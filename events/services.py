@@ -2,7 +2,7 @@
 
 Every change goes through these functions: the public views, the admin, the check-in page
 and the management commands all call them. Capacity is enforced by locking the event row
-(``select_for_update``; SQLite takes its write lock when the transaction begins) before
+(``SELECT … FOR UPDATE``; SQLite takes its write lock when the transaction begins) before
 counting, and a database constraint backs up "one active registration per email".
 """
 
