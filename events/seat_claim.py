@@ -69,10 +69,7 @@ def lock_row(model: type[Model], pk, fields: tuple[str, ...]) -> Model | None:
     sql, names = _lock_statement(LOCK_CLAUSE, model, fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
-        return _instance(model, names, cursor.fetchone())
-
-
-def _instance(model: type[Model], names: list[str], row) -> Model | None:
+        row = cursor.fetchone()
     return None if row is None else model.from_db(connection.alias, names, row)
 
 

@@ -135,8 +135,8 @@ def register_attendee(
     now = now or timezone.now()
     # Read before the lock: the policy in force. Built before it: the registration (its
     # token and ticket code), its history row and its outbox row. Inside the lock only: the
-    # lock, then the seat count and the inserts (on PostgreSQL one statement, sent with the
-    # lock's in one round trip: events.seat_claim); the worker writes the email after commit
+    # lock, then the seat count and the inserts (on PostgreSQL one statement, in one query
+    # with the lock's: events.seat_claim); the worker writes the email after commit
     # (tests/events/test_services.py counts these queries). Refusals come first, the same
     # for every address, so that they tell nobody who is in; an address that is registered
     # already is found by the constraint (nothing inserted), and then gets its link.
@@ -213,8 +213,8 @@ def _registration_history() -> type:
 
 
 def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
-    """The claim's statement (events.seat_claim), with the values of the registration, its
-    history row and its outbox row."""
+    """The values of the registration, its history row and its outbox row for the claim's
+    statement (events.seat_claim), made before the lock is taken."""
     history_model = _registration_history()
     history = history_model(
         history_date=now,
