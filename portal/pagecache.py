@@ -48,6 +48,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -209,11 +210,15 @@ PUBLIC_CONTENT = [
 ]  # fmt: skip
 
 
+# The cookie that Django's message storage keeps messages in (a class attribute, not a
+# setting).
+MESSAGES_COOKIE_NAME = CookieStorage.cookie_name
+
+
 def _is_anonymous_request(request) -> bool:
     cookies = request.COOKIES
     return request.method in ("GET", "HEAD") and not (
-        settings.SESSION_COOKIE_NAME in cookies
-        or getattr(settings, "MESSAGES_COOKIE_NAME", "messages") in cookies
+        settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE_NAME in cookies
     )
 
 
@@ -376,7 +381,9 @@ def _page_and_key(request) -> tuple[CachedPage, str] | None:
     characters check and the key's hash were a third of a hit. A host that is not allowed
     raises DisallowedHost, as Django's get_host() does, and is never remembered."""
     meta = request.META
-    parts = (get_urlconf() or settings.ROOT_URLCONF, *map(meta.get, _REQUEST_PARTS))
+    # (the handler has set the URL configuration to ROOT_URLCONF: no middleware before this
+    # one sets request.urlconf)
+    parts = (settings.ROOT_URLCONF, *map(meta.get, _REQUEST_PARTS))
     try:
         return _lookups[parts]
     except KeyError:

@@ -93,7 +93,8 @@ MIDDLEWARE = [
     # messages, CSRF, change history and axes (portal.pagecache).
     "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, with the language decision remembered per prefix, cookie and header.
+    "portal.middleware.LocaleMiddleware",
     # Control characters in the path, query string or a form: 400 in the visitor's language,
     # before any view, filter or database query sees them.
     "portal.middleware.RejectControlCharactersMiddleware",

@@ -1,0 +1,109 @@
+"""The portal's cheaper layers decide exactly as the Django ones they replace
+(portal.middleware.LocaleMiddleware, the CSP header built once per policy, the access log's
+time stamp)."""
+
+import datetime
+import json
+
+import pytest
+from django.http import HttpResponse, HttpResponseNotFound
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.test import Client, RequestFactory, override_settings
+from django.utils import translation
+
+from portal.logs import _iso_time
+from portal.middleware import LocaleMiddleware
+
+pytestmark = pytest.mark.django_db
+
+REQUESTS = [
+    # (path, language cookie, Accept-Language)
+    ("/ru/news/", None, None),
+    ("/az/events/", None, "ru"),
+    ("/en/", "az", "ru-RU,ru;q=0.9"),
+    ("/", None, "ru-RU,ru;q=0.9,en;q=0.5"),
+    ("/", None, "az"),
+    ("/", "ru", "az"),
+    ("/", "xx", "tr,az;q=0.5"),
+    ("/", None, "de"),
+    ("/", None, None),
+    ("/news/", None, "ru"),
+    ("/sitemap.xml", None, "az"),
+    ("/de/news/", None, "ru"),
+    ("/ru", None, None),
+    ("/bench-or-not/", None, "en-GB"),
+]
+
+
+def _run(middleware_class, path, cookie, accept, *, status=200):
+    factory = RequestFactory()
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+    request = factory.get(path, **headers)
+    if cookie:
+        request.COOKIES["django_language"] = cookie
+    seen = {}
+
+    def view(request):
+        seen["language"] = translation.get_language()
+        return (HttpResponse if status == 200 else HttpResponseNotFound)("x")
+
+    with translation.override(None):
+        response = middleware_class(view)(request)
+    return (
+        request.LANGUAGE_CODE,
+        seen["language"],
+        response.status_code,
+        response.get("Location"),
+        response.get("Vary"),
+        response.get("Content-Language"),
+    )
+
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_the_remembered_language_decision_is_djangos_own(status):
+    # Twice: the first time decides, the second comes from what was remembered.
+    for _round in range(2):
+        for path, cookie, accept in REQUESTS:
+            ours = _run(LocaleMiddleware, path, cookie, accept, status=status)
+            djangos = _run(DjangoLocaleMiddleware, path, cookie, accept, status=status)
+            assert ours == djangos, (path, cookie, accept)
+
+
+def test_a_remembered_decision_follows_a_changed_setting():
+    assert _run(LocaleMiddleware, "/", None, "de")[0] == "en"
+    with override_settings(LANGUAGE_CODE="ru"):
+        assert _run(LocaleMiddleware, "/", None, "de")[0] == "ru"
+    assert _run(LocaleMiddleware, "/", None, "de")[0] == "en"
+
+
+def test_a_changed_policy_setting_changes_the_header():
+    url = "/en/news/"
+    before = Client().get(url).headers["Content-Security-Policy"]
+    assert "img-src 'self' data:" in before
+    with override_settings(SECURE_CSP={"default-src": ["'self'"]}):
+        assert Client().get(url).headers["Content-Security-Policy"] == "default-src 'self'"
+    assert Client().get(url).headers["Content-Security-Policy"] == before
+
+
+def test_the_access_logs_time_is_what_datetime_writes():
+    moments = [
+        0.0,
+        1796415132.3009996,  # where int(t * 1000) and datetime's rounding part
+        1796415132.9999996,  # rounds up into the next second
+        1796415132.0004999,
+        1796415132.0005,
+        1700000000.123456,
+        *(1796415132 + i / 997 for i in range(997)),
+    ]
+    for moment in moments:
+        expected = datetime.datetime.fromtimestamp(moment, datetime.UTC)
+        assert _iso_time(moment) == expected.isoformat(timespec="milliseconds"), moment
+
+
+def test_the_access_log_line_is_valid_json_with_the_request_id(console_log):
+    response = Client().get("/en/", HTTP_X_REQUEST_ID="proxy-id.1")
+    lines = [json.loads(line) for line in console_log().splitlines()]
+    access = [line for line in lines if line["logger"] == "portal.request"]
+    assert access[-1]["request_id"] == response.headers["X-Request-ID"] == "proxy-id.1"
+    assert access[-1]["status"] == response.status_code
+    assert access[-1]["time"] <= datetime.datetime.now(datetime.UTC).isoformat()
