@@ -93,7 +93,10 @@ def test_registration_not_open_yet_is_a_pre_order(client):
     opens = timezone.now() + datetime.timedelta(days=1)
     data = event_data(client, EventFactory(registration_opens_at=opens))
     assert data["offers"]["availability"] == SCHEMA + "PreOrder"
-    assert data["offers"]["validFrom"].startswith(opens.astimezone(datetime.UTC).date().isoformat())
+    # The moment, with the event's offset (the date alone differs by zone near midnight).
+    valid_from = datetime.datetime.fromisoformat(data["offers"]["validFrom"])
+    assert valid_from.utcoffset() is not None
+    assert valid_from == opens.replace(microsecond=valid_from.microsecond)
 
 
 def test_the_card_and_the_json_ld_show_the_same_image(client):
