@@ -163,11 +163,6 @@ def _iso_time(created: float) -> str:
     return f"{_last_second[1]}.{microseconds // 1000:03d}+00:00"
 
 
-def _thread_name(ident: int) -> str:
-    thread = threading._active.get(ident)  # what threading.current_thread() looks up
-    return thread.name if thread is not None else threading.current_thread().name
-
-
 class AccessRecord(logging.LogRecord):
     """The access log's one line per request (``log_access``): a LogRecord like any other
     for handlers and formatters, made cheaply, with its message and fields redacted when
@@ -186,7 +181,7 @@ class AccessRecord(logging.LogRecord):
             "msecs": int(created * 1000) % 1000 + 0.0,
             "relativeCreated": (created - logging._startTime) * 1000,
             "thread": thread,
-            "threadName": _thread_name(thread),
+            "threadName": threading.current_thread().name,
             "process": os.getpid(),
             "request_id": request_id_var.get(),
         }

@@ -243,8 +243,11 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                 patch_vary_headers(response, ("Accept-Language",))
             else:
                 set_checked_header(headers, "Vary", "Accept-Language")
-        # (a language code of LANGUAGES: letters and "-")
-        set_checked_header(headers, "Content-Language", translation.get_language(), replace=False)
+        language = translation.get_language()
+        if language:  # a language code of LANGUAGES: letters and "-"
+            set_checked_header(headers, "Content-Language", language, replace=False)
+        else:  # (translations deactivated)
+            headers.setdefault("Content-Language", language)
         return response
 
 
