@@ -162,11 +162,18 @@ def test_a_count_in_the_statement_that_takes_the_lock_overbooks(monkeypatch):
         FROM (SELECT id FROM events_event WHERE id = %s FOR UPDATE) AS e
         LEFT JOIN {registrations} AS r ON r.event_id = e.id AND r.status = %s""",
     )
-    event = event_with_five_seats_left()
-    results, errors = register_many(event, "stale")
-    assert errors == []
-    print(f"counted in the lock's statement: {confirmed(event)} confirmed for {event.capacity}")
-    assert confirmed(event) > event.capacity
+    # The race needs statements that begin while another holds the lock; on a loaded
+    # machine the threads can happen to run one after another, so up to three tries.
+    seen = []
+    for attempt in range(3):
+        event = event_with_five_seats_left()
+        results, errors = register_many(event, f"stale{attempt}-")
+        assert errors == []
+        seen.append(confirmed(event))
+        if seen[-1] > event.capacity:
+            break
+    print(f"counted in the lock's statement: {seen} confirmed for {event.capacity}")
+    assert max(seen) > event.capacity
 
 
 def test_the_lock_and_the_count_in_one_round_trip_never_overbook():
