@@ -237,17 +237,12 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         i18n_patterns_used, _prefixed = is_language_prefix_patterns_used(
             getattr(request, "urlconf", settings.ROOT_URLCONF)
         )
-        headers = response.headers
         if not (i18n_patterns_used and from_path):
-            if "vary" in headers:
-                patch_vary_headers(response, ("Accept-Language",))
-            else:
-                set_checked_header(headers, "Vary", "Accept-Language")
-        language = translation.get_language()
-        if language:  # a language code of LANGUAGES: letters and "-"
-            set_checked_header(headers, "Content-Language", language, replace=False)
-        else:  # (translations deactivated)
-            headers.setdefault("Content-Language", language)
+            patch_vary_headers(response, ("Accept-Language",))
+        # A language code of LANGUAGES (letters and "-"), or "None" as Django writes it when
+        # translations are deactivated.
+        language = str(translation.get_language())
+        set_checked_header(response.headers, "Content-Language", language, replace=False)
         return response
 
 

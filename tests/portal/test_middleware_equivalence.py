@@ -3,7 +3,6 @@
 time stamp)."""
 
 import datetime
-import json
 
 import pytest
 from django.http import HttpResponse, HttpResponseNotFound
@@ -98,12 +97,3 @@ def test_the_access_logs_time_is_what_datetime_writes():
     for moment in moments:
         expected = datetime.datetime.fromtimestamp(moment, datetime.UTC)
         assert _iso_time(moment) == expected.isoformat(timespec="milliseconds"), moment
-
-
-def test_the_access_log_line_is_valid_json_with_the_request_id(console_log):
-    response = Client().get("/en/", HTTP_X_REQUEST_ID="proxy-id.1")
-    lines = [json.loads(line) for line in console_log().splitlines()]
-    access = [line for line in lines if line["logger"] == "portal.request"]
-    assert access[-1]["request_id"] == response.headers["X-Request-ID"] == "proxy-id.1"
-    assert access[-1]["status"] == response.status_code
-    assert access[-1]["time"] <= datetime.datetime.now(datetime.UTC).isoformat()
