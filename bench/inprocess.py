@@ -6,11 +6,22 @@ no network, no gunicorn, so that one change's effect shows without wrk's noise.
     python bench/inprocess.py middleware [N]       # each middleware's cost on a bare view
     python bench/inprocess.py profile PATH [N]     # cProfile of N requests of one page
     python bench/inprocess.py instructions [N]     # instructions per request (callgrind)
+    python bench/inprocess.py post [N]             # registration POSTs: ms and CPU per POST
+    python bench/inprocess.py instructions-post [N]  # instructions per registration POST
+    python bench/inprocess.py profile-post [N]     # cProfile of N registration POSTs
 
 ``instructions`` is noise-free: it runs ``repeat`` under ``valgrind --tool=callgrind`` with N
 and 2N requests and reports the difference per request, for the minimal project's hello view,
 the portal's bare view and a cached page, and for the bare view without each middleware.
 ``repeat PATH N [--without MIDDLEWARE]`` is what it runs: N requests after a warm-up.
+``instructions-post`` does the same for registration POSTs (``repeat-post N``); it counts
+this process only, not the database's work.
+
+``pages`` and ``post`` also give the CPU time of each request, split between this process
+(the web worker's share) and the PostgreSQL backend serving its connection (read from
+``/proc/<pid>/schedstat``, in nanoseconds: the database's own work, which wall time mixes
+with waiting for a core on a shared machine). ``post`` registers unique addresses for the
+bench's registration event (bench/run.py creates it) and deletes them afterwards.
 
 Needs the scale dataset (``manage.py load_scale_data``), as make bench loads it.
 """
@@ -64,6 +75,30 @@ def per_request_ms(handler, path: str, n: int, batches: int = 3) -> float:
     return min(best)
 
 
+def backend_cpu_ns() -> int:
+    """CPU time the PostgreSQL backend of this process's connection has used (ns)."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+
+
+def cpu_per_call(function, n: int, batches: int = 5) -> tuple[float, float, float]:
+    """(wall, this process's CPU, the database backend's CPU) in ms per call of
+    ``function``, each the least of ``batches`` batches of ``n`` calls."""
+    walls, own, database = [], [], []
+    for _ in range(batches):
+        started, cpu, db = time.perf_counter(), time.process_time(), backend_cpu_ns()
+        for _ in range(n):
+            function()
+        db_after = backend_cpu_ns()  # its own query costs the backend a little: not counted
+        walls.append((time.perf_counter() - started) * 1000 / n)
+        own.append((time.process_time() - cpu) * 1000 / n)
+        database.append((db_after - db) / 1e6 / n)
+    return min(walls), min(own), min(database)
+
+
 def bench_pages() -> list[tuple[str, str]]:
     from agreements.models import Agreement
     from events.models import Event
@@ -108,11 +143,123 @@ def pages(n: int) -> None:
         with connection.execute_wrapper(timed):
             call(handler, path)
         sql = sum(queries) * 1000
-        ms = per_request_ms(handler, path, n)
+        ms, own, database = cpu_per_call(lambda path=path: call(handler, path), n)
         print(
-            f"{name:16} {ms:7.2f} ms  {len(queries):2} queries ({sql:5.1f} ms SQL)  "
-            f"{status} {size} B  {path}"
+            f"{name:16} {ms:7.2f} ms  {len(queries):2} queries ({sql:5.1f} ms SQL)  CPU: web "
+            f"{own:5.2f} ms, database {database:5.2f} ms  {status} {size} B  {path}"
         )
+
+
+REGISTER_PATH = "/en/events/bench-registration/register/"
+
+
+class Registrations:
+    """Registration POSTs through the WSGI handler as wrk sends them (bench/register.lua):
+    one CSRF token, a new address each time."""
+
+    def __init__(self):
+        import itertools
+        import re
+
+        self.handler = WSGIHandler()
+        self.numbers = itertools.count()
+        statuses, headers = [], []
+
+        def start(status, response_headers, exc_info=None):
+            statuses.append(status)
+            headers.extend(response_headers)
+
+        html = b"".join(self.handler(environ(REGISTER_PATH), start)).decode()
+        assert statuses[0].startswith("200"), statuses
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        self.cookie = next(
+            value.split(";", 1)[0]
+            for name, value in headers
+            if name == "Set-Cookie" and "csrftoken=" in value
+        )
+
+    def post(self) -> None:
+        from urllib.parse import urlencode
+
+        number = next(self.numbers)
+        data = urlencode(
+            {
+                "csrfmiddlewaretoken": self.token,
+                "full_name": "Bench Person",
+                "organisation": "Bench LLC",
+                "position": "Tester",
+                "phone": "",
+                "website": "",
+                "consent": "on",
+                "email": f"inprocess-{os.getpid()}-{number}@example.org",
+            }
+        ).encode()
+        request = RequestFactory(HTTP_HOST=HOST)._base_environ(
+            PATH_INFO=REGISTER_PATH,
+            REQUEST_METHOD="POST",
+            CONTENT_TYPE="application/x-www-form-urlencoded",
+            CONTENT_LENGTH=str(len(data)),
+            HTTP_COOKIE=self.cookie,
+            **{"wsgi.input": io.BytesIO(data)},
+        )
+        statuses = []
+        body = self.handler(request, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        assert statuses[0].startswith("302"), statuses
+
+    @staticmethod
+    def delete() -> None:
+        """The bench event's registrations (make bench empties it the same way)."""
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from run import reset_registrations
+
+        from events.models import Event
+
+        pk = Event.objects.get(slug="bench-registration").pk
+        with connection.cursor() as cursor:
+            reset_registrations(pk, run=cursor.execute)
+
+
+def post(n: int) -> None:
+    registrations = Registrations()
+    registrations.delete()
+    try:
+        for _ in range(20):
+            registrations.post()
+        ms, own, database = cpu_per_call(registrations.post, n)
+        print(
+            f"registration POST {ms:6.2f} ms  CPU: web {own:5.2f} ms, database {database:5.2f} ms"
+        )
+    finally:
+        registrations.delete()
+
+
+def repeat_post(n: int) -> None:
+    registrations = Registrations()
+    registrations.delete()
+    try:
+        for _ in range(20):
+            registrations.post()
+        for _ in range(n):
+            registrations.post()
+    finally:
+        registrations.delete()
+
+
+def profile_post(n: int) -> None:
+    registrations = Registrations()
+    registrations.delete()
+    try:
+        for _ in range(20):
+            registrations.post()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(n):
+            registrations.post()
+        profiler.disable()
+    finally:
+        registrations.delete()
+    print_profile(profiler)
 
 
 def middleware(n: int) -> None:
@@ -161,9 +308,10 @@ def instructions_of(settings_module: str, path: str, n: int, without: str = "") 
     totals = []
     for count in (n, 2 * n):
         with tempfile.TemporaryDirectory() as tmp:
+            what = ["repeat-post", str(count)] if path == "POST" else ["repeat", path, str(count)]
             command = [
                 "valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
-                sys.executable, __file__, "repeat", path, str(count),
+                sys.executable, __file__, *what,
             ]  # fmt: skip
             if without:
                 command += ["--without", without]
@@ -201,6 +349,10 @@ def profile(path: str, n: int) -> None:
     for _ in range(n):
         call(handler, path)
     profiler.disable()
+    print_profile(profiler)
+
+
+def print_profile(profiler) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
     stats.print_stats(45)
@@ -221,6 +373,17 @@ if __name__ == "__main__":
         repeat(sys.argv[2], int(sys.argv[3]), without)
     elif command == "instructions":
         instructions(int(sys.argv[2]) if len(sys.argv) > 2 else 200, *sys.argv[3:4])
+    elif command == "post":
+        post(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
+    elif command == "repeat-post":
+        repeat_post(int(sys.argv[2]))
+    elif command == "instructions-post":
+        count = instructions_of(
+            "bench.settings", "POST", int(sys.argv[2]) if len(sys.argv) > 2 else 100
+        )
+        print(f"registration POST {count:12,.0f} instructions (this process only)")
+    elif command == "profile-post":
+        profile_post(int(sys.argv[2]) if len(sys.argv) > 2 else 300)
     elif command == "profile":
         profile(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 20)
     else:

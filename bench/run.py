@@ -304,17 +304,25 @@ def query_counts(page_list, *, server: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def reset_registrations(event_pk: int) -> None:
-    """Delete the bench event's registrations, with their answers, history and emails (one
-    transaction), so that every round of POSTs starts with all seats free."""
-    mine = f"SELECT id FROM events_registration WHERE event_id = {int(event_pk)}"
-    psql(
+def reset_registrations(event_pk: int, run=None) -> None:
+    """Delete the bench event's registrations, with their answers, history, emails and the
+    emails' delivery tasks (one transaction), so that every round of POSTs starts with all
+    seats free. ``run`` executes the SQL (psql on the bench database by default)."""
+    event = int(event_pk)
+    mine = f"SELECT id FROM events_registration WHERE event_id = {event}"
+    emails = f"SELECT id FROM events_outboxemail WHERE registration_id IN ({mine})"
+    sql = (
+        "BEGIN; DELETE FROM django_tasks_database_dbtaskresult WHERE task_path = "
+        f"'events.outbox.deliver_email' AND (args_kwargs->'args'->>0)::bigint IN ({emails}); "
         f"DELETE FROM events_outboxemail WHERE registration_id IN ({mine}); "
         f"DELETE FROM events_registrationanswer WHERE registration_id IN ({mine}); "
-        f"DELETE FROM events_historicalregistration WHERE event_id = {int(event_pk)}; "
-        f"DELETE FROM events_registration WHERE event_id = {int(event_pk)};",
-        DB,
+        f"DELETE FROM events_historicalregistration WHERE event_id = {event}; "
+        f"DELETE FROM events_registration WHERE event_id = {event}; COMMIT;"
     )
+    if run is None:
+        psql(sql, DB)
+    else:
+        run(sql)
 
 
 def seat_check(event_pk: int) -> dict:

@@ -5,7 +5,9 @@ An email is a row in OutboxEmail, written in the same transaction as the change 
 ``next_attempt_at``); a task carries only its id. Delivery goes through Django's Tasks
 framework (``django.tasks``; the database backend by default, run by ``manage.py run_worker``):
 
-1. After commit, ``schedule_delivery`` enqueues ``deliver_email(id)``. The worker claims the
+1. After commit, ``schedule_delivery`` enqueues ``deliver_email(id)`` (a registration's
+   statement writes the task's row itself, in the email's transaction: ``delivery_task``).
+   The worker claims the
    email with one conditional UPDATE — a lease of SEND_LEASE, so that two workers never send
    it twice and no lock is held while the mail server is slow — sends it and records how it
    went.
@@ -37,9 +39,13 @@ from functools import partial
 
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, router, transaction
+from django.db.models.signals import pre_save
 from django.tasks import task
+from django.tasks.signals import task_enqueued
 from django.utils import timezone, translation
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from portal.models import SiteProfile
 from portal.validators import one_line
@@ -79,6 +85,46 @@ def schedule_delivery(email_id: int, *, run_after: datetime.datetime | None = No
 def _enqueue(email_id: int, run_after: datetime.datetime | None) -> None:
     delivery = deliver_email if run_after is None else deliver_email.using(run_after=run_after)
     delivery.enqueue(email_id)
+
+
+def delivery_task() -> DBTaskResult | None:
+    """``deliver_email``'s row in the task queue, unsaved and without its argument (the
+    email's id), for a statement that writes it in the email's own transaction
+    (events.seat_claim): the email and its task are then committed together, and nothing is
+    left to enqueue after the commit. The row is what the backend's ``enqueue`` would write.
+    None when the queue is not a table of this database (another backend, another database,
+    or ids made by the backend's own function): then ``schedule_delivery``."""
+    backend = deliver_email.get_backend()
+    if (
+        not isinstance(backend, DatabaseBackend)
+        or backend.options.get("id_function")
+        or router.db_for_write(DBTaskResult) != connection.alias
+    ):
+        return None
+    backend.validate_task(deliver_email)
+    row = DBTaskResult(
+        id=DBTaskResult._meta.pk.get_default(),
+        args_kwargs={"args": [None], "kwargs": {}},
+        priority=deliver_email.priority,
+        task_path=deliver_email.module_path,
+        queue_name=deliver_email.queue_name,
+        run_after=deliver_email.run_after,
+        backend_name=backend.alias,
+    )
+    # As a save would: django-tasks-db gives a task without run_after its "any time" value.
+    pre_save.send(DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None)
+    return row
+
+
+def delivery_enqueued(row: DBTaskResult, email_id: int) -> None:
+    """Once the transaction that wrote ``row`` (delivery_task) commits, tell the task
+    framework's listeners that the email's delivery was enqueued, as the backend's
+    ``enqueue`` does."""
+    row.args_kwargs = {"args": [email_id], "kwargs": {}}
+    transaction.on_commit(
+        lambda: task_enqueued.send(type(deliver_email.get_backend()), task_result=row.task_result),
+        robust=True,
+    )
 
 
 def sender(language: str) -> str:

@@ -7,23 +7,25 @@ database's backends and the clients share the cores). So the lock's statement an
 statement go in one query: the claim counts the confirmed seats, inserts the registration
 with the status the count gives (``ON CONFLICT DO NOTHING``: a simultaneous registration of
 the same address, caught by the one-active-per-email index, inserts nothing), its
-change-history row and its outbox row. Sent outside a transaction (``lock_and_claim``, the
-common case), the query is a transaction of its own, committed by PostgreSQL as its last
-statement ends: no turn of the worker's falls inside the lock at all. It decides with the
-event as the caller read it and is guarded by it: it inserts only while the locked row still
-holds those values. Otherwise the caller locks (``lock_row``), checks and claims
-(``claim_seat``) in a transaction of its own.
+change-history row, its outbox row and, when the task queue is a table of this database
+(django-tasks-db), the email's delivery task: the email and its task are committed together,
+and no enqueue follows the commit (events.outbox.delivery_task). Sent outside a transaction
+(``lock_and_claim``, the common case), the query is a transaction of its own, committed by
+PostgreSQL as its last statement ends: no turn of the worker's falls inside the lock at all.
+It decides with the event as the caller read it and is guarded by it: it inserts only while
+the locked row still holds those values. Otherwise the caller locks (``lock_row``), checks
+and claims (``claim_seat``) in a transaction of its own.
 
 The count is in a statement of its own, after the lock's: under READ COMMITTED a statement
-sees the data committed when it began (each statement of a query takes its own snapshot),
-so a count in the statement that waited for the lock would miss the registrations committed
-by the transactions it waited for.
+sees the data committed when it began (each statement of a query takes its own snapshot), so
+a count in the statement that waited for the lock would miss the registrations committed by
+the transactions it waited for.
 
 The columns and values come from the model instances (the fields' own conversions to the
-database), so a new field of Registration, of its history or of OutboxEmail is inserted
-like the ORM would insert it; the statements' texts are written once per process. SQLite has
-no data-modifying WITH: there the service inserts through the ORM (one writer at a time; the
-transaction holds the write lock).
+database), so a new field of Registration, of its history, of OutboxEmail or of the task
+queue is inserted like the ORM would insert it; the statements' texts are written once per
+process. SQLite has no data-modifying WITH: there the service inserts through the ORM (one
+writer at a time; the transaction holds the write lock).
 """
 
 from dataclasses import dataclass
@@ -47,6 +49,14 @@ COUNT_SEATS = """
 REGISTRATION_COMPUTED = (("status", "seats.status"),)
 HISTORY_COMPUTED = (("id", "reg.id"), ("status", "reg.status"))
 EMAIL_COMPUTED = (("kind", "reg.status"), ("registration_id", "reg.id"))
+# The delivery task's one argument, the email's id (events.outbox.deliver_email), written as
+# django-tasks-db writes a task's arguments.
+TASK_COMPUTED = (
+    (
+        "args_kwargs",
+        "jsonb_build_object('args', jsonb_build_array(mail.id), 'kwargs', jsonb_build_object())",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -118,27 +128,35 @@ def _insert_statement(model: type[Model], computed: tuple[tuple[str, str], ...])
 
 @dataclass(frozen=True)
 class PreparedClaim:
-    """The models and the values of a claim's three rows, made before the lock is taken:
-    under the lock only the statement runs."""
+    """The models and the values of a claim's rows, made before the lock is taken: under the
+    lock only the statement runs. ``task`` is the delivery task's row, or None."""
 
-    models: tuple[type[Model], type[Model], type[Model]]
+    models: tuple[type[Model], type[Model], type[Model], type[Model] | None]
     params: list
+    task: Model | None = None
 
 
-def prepare_claim(registration: Model, history: Model, email: Model) -> PreparedClaim:
-    """The values of ``registration``, its ``history`` row and its outbox ``email`` for the
-    claim's statement (they get the registration's id and the status the count gives; the
-    email's kind is the status)."""
+def prepare_claim(
+    registration: Model, history: Model, email: Model, task: Model | None = None
+) -> PreparedClaim:
+    """The values of ``registration``, its ``history`` row, its outbox ``email`` and the
+    email's delivery ``task`` (if any) for the claim's statement (they get the registration's
+    id and the status the count gives; the email's kind is the status; the task's argument is
+    the email's id)."""
     params = [
         *_values(registration, REGISTRATION_COMPUTED),
         *_values(history, HISTORY_COMPUTED),
         *_values(email, EMAIL_COMPUTED),
+        *(_values(task, TASK_COMPUTED) if task is not None else ()),
     ]
-    return PreparedClaim((type(registration), type(history), type(email)), params)
+    models = (type(registration), type(history), type(email), task and type(task))
+    return PreparedClaim(models, params, task)
 
 
 @cache
-def _claim_statement(count_seats: str, guard: tuple | None, registration, history, email) -> str:
+def _claim_statement(
+    count_seats: str, guard: tuple | None, registration, history, email, task
+) -> str:
     """The claim's statement; with a ``guard`` (the event's model and fields), it inserts
     only while the event's row holds the values given for those fields (parameters before
     the count's), and says whether it did."""
@@ -147,6 +165,9 @@ def _claim_statement(count_seats: str, guard: tuple | None, registration, histor
     registration_sql = _insert_statement(registration, REGISTRATION_COMPUTED)[0]
     history_sql = _insert_statement(history, HISTORY_COMPUTED)[0]
     email_sql = _insert_statement(email, EMAIL_COMPUTED)[0]
+    task_cte = ""
+    if task is not None:
+        task_cte = f", task AS ({_insert_statement(task, TASK_COMPUTED)[0]} FROM mail)"
     unchanged, condition = "", "true"
     if guard is not None:
         model, names = guard
@@ -167,7 +188,7 @@ def _claim_statement(count_seats: str, guard: tuple | None, registration, histor
             {history_sql} FROM reg
         ), mail AS (
             {email_sql} FROM reg RETURNING id
-        )
+        ){task_cte}
         SELECT {condition}, seats.status, reg.id, mail.id
         FROM seats LEFT JOIN reg ON true LEFT JOIN mail ON true
     """.strip()  # noqa: S608 (table and column names from the models; values are parameters)

@@ -33,7 +33,7 @@ from .models import (
     Registration,
     RegistrationAnswer,
 )
-from .outbox import schedule_delivery
+from .outbox import delivery_enqueued, delivery_task, schedule_delivery
 from .questions import check_answers, store_answers
 from .seat_claim import PreparedClaim, claim_seat, lock_and_claim, lock_row, prepare_claim
 
@@ -213,8 +213,9 @@ def _registration_history() -> type:
 
 
 def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
-    """The values of the registration, its history row and its outbox row for the claim's
-    statement (events.seat_claim), made before the lock is taken."""
+    """The values of the registration, its history row, its outbox row and the email's
+    delivery task for the claim's statement (events.seat_claim), made before the lock is
+    taken."""
     history_model = _registration_history()
     history = history_model(
         history_date=now,
@@ -228,7 +229,7 @@ def _prepare_claim(registration: Registration, *, now) -> PreparedClaim:
     email = OutboxEmail(
         to=registration.email, language=registration.language, registration=registration
     )
-    return prepare_claim(registration, history, email)
+    return prepare_claim(registration, history, email, delivery_task())
 
 
 def _open_for_registration(locked: Event | None, now) -> Event:
@@ -268,19 +269,20 @@ def _claim_on_postgresql(registration, event, answers, *, now) -> bool:
             **_decision(event),
         )
         if claim is not None:
-            return _claimed(registration, claim, answers)
+            return _claimed(registration, prepared, claim, answers)
     with transaction.atomic():
         locked = _open_for_registration(_locked_rules(event), now)
         claim = claim_seat(
             prepared, event_id=event.pk, confirmed=Status.CONFIRMED, **_decision(locked)
         )
-        return _claimed(registration, claim, answers)
+        return _claimed(registration, prepared, claim, answers)
 
 
-def _claimed(registration: Registration, claim, answers) -> bool:
+def _claimed(registration: Registration, prepared: PreparedClaim, claim, answers) -> bool:
     """After the claim's statement: RegistrationError when full, False when the address was
     registered meanwhile (nothing inserted), else the registration is saved (with its
-    answers) and its email's delivery is queued."""
+    answers) and its email's delivery is queued (by the statement itself when it wrote the
+    task's row)."""
     if claim.status is None:
         raise RegistrationError(REFUSALS[State.FULL])
     if claim.registration_id is None:
@@ -290,7 +292,10 @@ def _claimed(registration: Registration, claim, answers) -> bool:
     registration._state.adding = False
     registration._state.db = connection.alias
     store_answers(registration, answers)
-    schedule_delivery(claim.email_id)
+    if prepared.task is None:
+        schedule_delivery(claim.email_id)
+    else:
+        delivery_enqueued(prepared.task, claim.email_id)
     return True
 
 
