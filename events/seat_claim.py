@@ -31,6 +31,7 @@ writer at a time; the transaction holds the write lock).
 from dataclasses import dataclass
 from functools import cache
 
+import psycopg
 from django.db import connection
 from django.db.models import Model
 
@@ -209,9 +210,7 @@ def claim_seat(
     the transaction that locked it."""
     sql = _claim_statement(COUNT_SEATS, None, *prepared.models)
     params = [capacity, when_free, when_full, event_id, confirmed, *prepared.params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return Claim(*cursor.fetchone()[1:])
+    return Claim(*_run((sql, params))[1:])
 
 
 def lock_and_claim(
@@ -245,12 +244,28 @@ def lock_and_claim(
         event.pk,
         *(field.get_db_prep_value(getattr(event, field.attname), connection) for field in guarded),
     ]
-    params = [
-        event.pk, *guard,
-        capacity, when_free, when_full, event.pk, confirmed, *prepared.params,
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(f"{lock_sql};{sql}", params)
-        cursor.nextset()
-        unchanged, *claim = cursor.fetchone()
+    params = [*guard, capacity, when_free, when_full, event.pk, confirmed, *prepared.params]
+    unchanged, *claim = _run((lock_sql, [event.pk]), (sql, params))
     return Claim(*claim) if unchanged else None
+
+
+def _run(*statements: tuple[str, list]) -> tuple:
+    """Send the ``statements`` (text and parameters) in one round trip and return the last
+    one's first row. The server binds the parameters (psycopg's own cursor in a pipeline,
+    not Django's, which writes each value into the text as a literal: for a claim's sixty
+    values that was a tenth of a registration), and keeps each statement prepared after the
+    connection's ``prepare_threshold`` executions (DATABASES' OPTIONS). Outside a
+    transaction the statements are one implicit transaction, committed when the pipeline
+    ends (the extended protocol's Sync), each with its own snapshot under READ COMMITTED.
+    Django's cursor wrapper still sees each statement (query log, execute wrappers) and
+    turns the driver's errors into Django's."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
+        try:
+            with connection.connection.pipeline():
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()

@@ -138,6 +138,18 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The few statements sent with the server's own parameter binding (a registration's
+    # claim: events.seat_claim) are kept prepared on the server after this many executions
+    # (Django's own queries bind on the client and are never prepared). "off" behind a
+    # connection pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # before 1.21, or without max_prepared_statements).
+    PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    if PREPARE_THRESHOLD != "off":
+        if not PREPARE_THRESHOLD.isdigit():
+            raise ImproperlyConfigured(
+                "DATABASE_PREPARE_THRESHOLD must be a number of executions (e.g. 5) or off."
+            )
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(PREPARE_THRESHOLD)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

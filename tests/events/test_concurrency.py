@@ -49,6 +49,18 @@ def slow_seat_count(monkeypatch):
             return seats
 
         monkeypatch.setattr(Event, name, property(slow))
+    # PostgreSQL counts in the claim's statement (events.seat_claim): the same moment there,
+    # after the statement's snapshot is taken and before the count that uses it.
+    from events import seat_claim
+
+    monkeypatch.setattr(
+        seat_claim,
+        "COUNT_SEATS",
+        # (an uncorrelated subquery, run once per statement)
+        seat_claim.COUNT_SEATS.replace(
+            "WHERE event_id", "WHERE (SELECT 1 FROM pg_sleep(0.1)) = 1 AND event_id"
+        ),
+    )
 
 
 @pytest.fixture

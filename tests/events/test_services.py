@@ -418,7 +418,7 @@ def test_the_locked_section_is_lock_count_insert():
     """Inside the event's lock only: the lock, the seat count and the INSERTs of the
     registration, its history row and its outbox row; the email is written by the worker
     after commit. On PostgreSQL the count and the INSERTs (with the email's delivery task,
-    committed with it) are one statement after the lock's, sent with it in one query
+    committed with it) are one statement after the lock's, sent with it in one round trip
     (events.seat_claim); on SQLite, which has one writer, they go through the ORM. The same
     number of queries however full the event is."""
     from django.db import connection
@@ -426,9 +426,24 @@ def test_the_locked_section_is_lock_count_insert():
 
     event = EventFactory(capacity=50)
     RegistrationFactory.create_batch(5, event=event)
-    counts = []
+    counts, pipelined = [], []
+
+    def note_pipeline(execute, sql, params, many, context):
+        # PostgreSQL: whether the statement waits in a pipeline for the ones sent with it.
+        from psycopg.pq import PipelineStatus
+
+        pipelined.append(connection.connection.pgconn.pipeline_status == PipelineStatus.ON)
+        return execute(sql, params, many, context)
+
     for number in range(3):
-        with CaptureQueriesContext(connection) as queries:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            connection.execute_wrapper(
+                note_pipeline
+                if connection.vendor == "postgresql"
+                else lambda execute, *a: execute(*a)
+            ),
+        ):
             result = services.register_attendee(
                 event=event, full_name="Ann", email=f"ann{number}@example.org", consent=True
             )
@@ -442,11 +457,12 @@ def test_the_locked_section_is_lock_count_insert():
     statements = [sql.split()[0] for sql in locked]
     assert counts[0] == counts[1] == counts[2], locked
     if connection.vendor == "postgresql":
-        # The lock and the claim (count and four INSERTs) in one query, which in production
-        # is a transaction of its own (no BEGIN or COMMIT of Django's around it).
-        assert statements == ["SELECT"], locked
-        lock, claim = locked[0].split(";", 1)
+        # The lock and the claim (count and four INSERTs), sent together, which in
+        # production are a transaction of their own (no BEGIN or COMMIT of Django's).
+        assert statements == ["SELECT", "WITH"], locked
+        lock, claim = locked
         assert lock.endswith("FOR UPDATE"), lock
+        assert pipelined[-2:] == [True, True], pipelined
         # registration, history, outbox and the delivery task
         assert claim.count("INSERT INTO") == 4, claim
         assert 'INSERT INTO "django_tasks_database_dbtaskresult"' in claim
@@ -471,3 +487,28 @@ def test_the_locked_section_is_lock_count_insert():
         value for attachment in email.attachments for value in attachment.values()
     }
     assert email.html  # the HTML part with the ticket, written by the worker too
+
+
+def test_the_claim_is_kept_prepared_on_the_server(settings):
+    """PostgreSQL: after DATABASES' prepare_threshold executions the claim's statement is a
+    prepared statement of the connection (events.seat_claim), not parsed and planned again
+    for every registration."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+    def prepared_claims():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [sql for (sql,) in cursor.fetchall() if "count(*)" in sql]
+
+    threshold = connection.connection.prepare_threshold
+    assert threshold == settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    event = EventFactory(capacity=50)
+    for number in range(threshold):
+        register(event, f"early{number}@example.org")
+    assert prepared_claims() == []
+    register(event, "late@example.org")
+    assert len(prepared_claims()) == 1
+    assert event.registrations.count() == threshold + 1

@@ -189,6 +189,23 @@ def test_the_base_url_must_be_an_address(tmp_path):
     assert "PORTAL_BASE_URL must start with https://" in result.stderr
 
 
+def test_the_prepare_threshold_is_a_number_or_off(tmp_path):
+    database = {"DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal"}
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = run_manage("check", **production_env(tmp_path, DATABASE_PREPARE_THRESHOLD="many"))
+    assert result.returncode == 0  # without PostgreSQL the setting is not read
+    result = run_manage(
+        "check", **production_env(tmp_path, **database, DATABASE_PREPARE_THRESHOLD="many")
+    )
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be a number of executions (e.g. 5) or off" in (
+        result.stderr
+    )
+    for value, options in (("off", "{}"), ("2", "{'prepare_threshold': 2}")):
+        env = production_env(tmp_path, **database, DATABASE_PREPARE_THRESHOLD=value)
+        assert run_manage("shell", "-c", script, **env).stdout.splitlines()[-1] == options
+
+
 def test_debug_keeps_the_local_defaults_and_production_uses_what_it_is_given(tmp_path):
     script = (
         "from django.conf import settings;"
