@@ -31,9 +31,10 @@ writer at a time; the transaction holds the write lock).
 from dataclasses import dataclass
 from functools import cache
 
-import psycopg
 from django.db import connection
 from django.db.models import Model
+
+from portal.prepared import rows as server_rows
 
 # The status the seats give (parameters: capacity, status when free, status when full, the
 # event, the confirmed status). tests/events/test_concurrency.py shows what goes wrong when
@@ -210,7 +211,7 @@ def claim_seat(
     the transaction that locked it."""
     sql = _claim_statement(COUNT_SEATS, None, *prepared.models)
     params = [capacity, when_free, when_full, event_id, confirmed, *prepared.params]
-    return Claim(*_run((sql, params))[1:])
+    return Claim(*server_rows((sql, params))[0][1:])
 
 
 def lock_and_claim(
@@ -245,27 +246,5 @@ def lock_and_claim(
         *(field.get_db_prep_value(getattr(event, field.attname), connection) for field in guarded),
     ]
     params = [*guard, capacity, when_free, when_full, event.pk, confirmed, *prepared.params]
-    unchanged, *claim = _run((lock_sql, [event.pk]), (sql, params))
+    unchanged, *claim = server_rows((lock_sql, [event.pk]), (sql, params))[0]
     return Claim(*claim) if unchanged else None
-
-
-def _run(*statements: tuple[str, list]) -> tuple:
-    """Send the ``statements`` (text and parameters) in one round trip and return the last
-    one's first row. The server binds the parameters (psycopg's own cursor in a pipeline,
-    not Django's, which writes each value into the text as a literal: for a claim's sixty
-    values that was a tenth of a registration), and keeps each statement prepared after the
-    connection's ``prepare_threshold`` executions (DATABASES' OPTIONS). Outside a
-    transaction the statements are one implicit transaction, committed when the pipeline
-    ends (the extended protocol's Sync), each with its own snapshot under READ COMMITTED.
-    Django's cursor wrapper still sees each statement (query log, execute wrappers) and
-    turns the driver's errors into Django's."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
-        try:
-            with connection.connection.pipeline():
-                for sql, params in statements:
-                    cursor.execute(sql, params)
-            return cursor.fetchone()
-        finally:
-            cursor.close()

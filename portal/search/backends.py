@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from .. import prepared
 from .analysis import CONFIGS, Query, azerbaijani_words, words
 
 LANGUAGES = tuple(CONFIGS)
@@ -208,9 +209,12 @@ def _ranked(query: Query, kind: str | None, parts: list[tuple[str, int, int]]):
         "CAST(NULL AS jsonb) AS urls "
         f"FROM ({_COUNTS}) AS c UNION ALL " + _SHOWN.format(parts=" UNION ALL ".join(pieces))
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        result = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        result = prepared.rows((sql, params))  # bound and planned once by the server
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            result = cursor.fetchall()
     counts, rows = {}, []
     for key, total, pk, score, date, shown, urls in result:
         if pk is None:
