@@ -9,7 +9,8 @@ prepared after the connection's ``prepare_threshold`` executions (DATABASES' OPT
 from DATABASE_PREPARE_THRESHOLD; never when that is off). Several statements go in one
 pipeline, one round trip; outside a transaction they run in one implicit transaction,
 committed when the pipeline ends (the extended protocol's Sync), each statement with its own
-snapshot under READ COMMITTED, as in a multi-statement query.
+snapshot under READ COMMITTED, as in a multi-statement query. One statement goes on its own
+(a pipeline's own bookkeeping would be all it added).
 
 Django's cursor wrapper still sees each statement (the query log, execute wrappers) and turns
 the driver's errors into Django's. PostgreSQL only: the callers keep Django's cursor for
@@ -28,9 +29,12 @@ def rows(*statements: tuple[str, list]) -> list[tuple]:
         # (Django's own wrapping of a new cursor: the query log when it is on)
         cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
         try:
-            with connection.connection.pipeline():
-                for sql, params in statements:
-                    cursor.execute(sql, params)
+            if len(statements) == 1:
+                cursor.execute(*statements[0])
+            else:
+                with connection.connection.pipeline():
+                    for sql, params in statements:
+                        cursor.execute(sql, params)
             return cursor.fetchall()
         finally:
             cursor.close()
