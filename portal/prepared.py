@@ -23,7 +23,7 @@ from django.db import connection
 
 def rows(*statements: tuple[str, list]) -> list[tuple]:
     """Send the ``statements`` (text with ``%s`` placeholders, parameters) in one round trip
-    and return the rows of the last one."""
+    and return the rows of the last one (none for a statement that returns no rows)."""
     connection.ensure_connection()
     with connection.wrap_database_errors:
         # (Django's own wrapping of a new cursor: the query log when it is on)
@@ -35,6 +35,6 @@ def rows(*statements: tuple[str, list]) -> list[tuple]:
                 with connection.connection.pipeline():
                     for sql, params in statements:
                         cursor.execute(sql, params)
-            return cursor.fetchall()
+            return cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
