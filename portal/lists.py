@@ -31,6 +31,18 @@ def is_database_id(value) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 18
 
 
+def with_query(query, **changes) -> str:
+    """``{% querystring %}`` in Python, for a link written once by the view: the QueryDict
+    ``query`` with ``changes`` (a value of None removes the name), as "?…"."""
+    params = query.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return f"?{params.urlencode()}"
+
+
 def filters_key(filters) -> str:
     """A list's valid filters as one canonical string, for the keys of its fragments: objects
     by their slug, in the order of the names."""

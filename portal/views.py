@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, TemplateView
 
 from . import sharing
 from .forms import NewsFilterForm
 from .languages import ContentLanguageMixin
-from .lists import PaginatedListView, filters_key
+from .lists import PaginatedListView, filters_key, with_query
 from .models import NewsArticle, Page, Sector, SiteProfile
 from .pagecache import RememberedObjectMixin, accept_query, generation, remember
 from .search import search
@@ -151,6 +152,19 @@ class SearchView(TemplateView):
             get.get("q", ""), kind=get.get("kind", ""), page=get.get("page", "")[:10] or 1
         )
         context["results"] = results
+        # The counted texts and links, written once here: {% blocktranslate count %} and
+        # {% querystring %} were a tenth of the page's rendering.
+        context["total_text"] = ngettext(
+            "%(counter)s result", "%(counter)s results", results.total
+        ) % {"counter": formats.localize(results.total)}
+        for group in results.groups:
+            if not results.kind and group.count > len(group.hits):
+                group.more_url = with_query(get, kind=group.key, page=None)
+                group.more_text = ngettext(
+                    "All %(counter)s result: %(label)s",
+                    "All %(counter)s results: %(label)s",
+                    group.count,
+                ) % {"counter": formats.localize(group.count), "label": group.label}
         accepted = {"q": get.get("q", "")}
         if results.kind:
             accepted["kind"] = results.kind

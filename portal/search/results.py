@@ -38,6 +38,10 @@ class Group:
     label: str
     count: int
     hits: list[Hit] = field(default_factory=list)
+    # The link to all of the group's results and its text, when the page shows only some
+    # (written by the page: portal.views.SearchView).
+    more_url: str = ""
+    more_text: str = ""
 
 
 @dataclass
