@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -82,13 +83,18 @@ class RegistrationForm(ErrorSummaryMixin, SingleLineFormMixin, forms.Form):
             if isinstance(widget, forms.TextInput | forms.Textarea):
                 widget.attrs["autocomplete"] = "off"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template's <form> has its own token
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy-forms' layout, built when the form is shown (a valid submission is not)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the template's <form> has its own token
+        helper.layout = Layout(
             *(name for name in self.fields if name != "website"),
             Div("website", css_class="hp-field", aria_hidden="true"),
         )
+        return helper
 
     def answers(self) -> dict:
         """The answers to the event's questions (after validation), for register_attendee."""

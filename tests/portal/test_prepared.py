@@ -125,3 +125,12 @@ def test_inside_a_transaction_the_statements_are_part_of_it(scratch_table):
         prepared.rows((f"INSERT INTO {scratch_table} VALUES (%s, %s)", [1, "x"]))  # noqa: S608
         transaction.set_rollback(True)
     assert notes(scratch_table) == []
+
+
+def test_placeholders_are_numbered_once_and_a_stray_percent_is_refused():
+    assert prepared.numbered("SELECT %s, %s FROM t WHERE a = %s") == (
+        "SELECT $1, $2 FROM t WHERE a = $3"
+    )
+    assert prepared.numbered("SELECT 1") == "SELECT 1"
+    with pytest.raises(ValueError, match="a % that is not a placeholder"):
+        prepared.numbered("SELECT %s WHERE name LIKE 'a%'")
