@@ -8,16 +8,20 @@
    view and a 20-row list page with a base template and Django's default middleware), the
    portal with its page cache on and the portal with it off (settings: bench/settings.py);
 3. drives every page with wrk (-t2 -c16, BENCH_SECONDS each, default 10) after a warm-up,
-   BENCH_REPEAT times (default 2) in the same interleaved order — references and portal pages
-   take turns, so a noisy neighbour slows them alike — and keeps each page's median; then the
+   BENCH_REPEAT rounds (default 3) in the same order: the references (the minimal project's
+   hello view and list page), the portal's bare view and uncached pages, the references
+   again, the cached pages and a static file, the references a third time; then the
    registration POST (a Lua script: one CSRF token, a unique email per request) and an SQL
    check that the event is not overbooked; before each round's POSTs (and after their 2 s
    warm-up) the event's earlier registrations are deleted, so that every round starts from
    the same state (500 seats free) instead of a waiting list that grows run after run;
 4. counts each page's queries with Django's test client against the same database;
-5. prints a Markdown table with two ratios per page, × the minimal list page (for uncached
-   pages) and × the hello view (the stack's limit), notes the machine's load average, writes
-   it to var/bench/results.md and stops what it started.
+5. prints a Markdown table: each page's median requests/s, p50 and p99, and two ratios, × the
+   minimal list page and × the hello view (the stack's limit), each the median over the
+   rounds of the page's rate divided by the references measured next to it (the mean of
+   the runs before and after its block: the shared machine's speed drifts over minutes, and
+   a ratio whose two sides were measured minutes apart measures the drift); notes the
+   machine's load average, writes it to var/bench/results.md and stops what it started.
 
 Environment: BENCH_SECONDS, BENCH_REPEAT, BENCH_PORT (8765; the three servers use it and the
 next two), BENCH_DB (portal_bench; with BENCH_SKIP_LOAD=1 a loaded copy of it may be named),
@@ -46,7 +50,7 @@ DB = os.environ.get("BENCH_DB", "portal_bench")
 MINIMAL_DB = "portal_bench_minimal"
 MARKER = "created by make bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PORTS = {"minimal": PORT, "cached": PORT + 1, "uncached": PORT + 2}
 HOST = "127.0.0.1"
@@ -196,8 +200,14 @@ def static_path() -> str:
     return "/static/" + manifest["paths"]["css/portal.css"]
 
 
-def targets(info: dict) -> list[tuple[str, str, str]]:
-    """(name, server, path) in the order they are measured, references first."""
+HELLO = "hello view (minimal project)"
+LISTING = "20-row list page (minimal project)"
+REFERENCES = [(HELLO, "minimal", "/hello/"), (LISTING, "minimal", "/list/")]
+
+
+def targets(info: dict) -> list[list[tuple[str, str, str]]]:
+    """The portal's (name, server, path) in the order they are measured, in two blocks: the
+    references are measured before, between and after them (see main)."""
     from urllib.parse import quote_plus
 
     portal = [
@@ -211,12 +221,10 @@ def targets(info: dict) -> list[tuple[str, str, str]]:
         ("search", f"/en/search/?q={quote_plus(SEARCH)}"),
     ]
     return [
-        ("hello view (minimal project)", "minimal", "/hello/"),
-        ("20-row list page (minimal project)", "minimal", "/list/"),
-        ("portal's bare view", "cached", "/bench/bare/"),
-        *((name, "uncached", path) for name, path in portal),
-        *((name, "cached", path) for name, path in portal),
-        ("static file", "cached", static_path()),
+        [("portal's bare view", "cached", "/bench/bare/")]
+        + [(name, "uncached", path) for name, path in portal],
+        [(name, "cached", path) for name, path in portal]
+        + [("static file", "cached", static_path())],
     ]
 
 
@@ -339,13 +347,20 @@ def median_result(results: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
+def measure(name: str, server: str, path: str, round_number: int) -> dict:
+    url = f"http://{HOST}:{PORTS[server]}{path}"
+    log(f"round {round_number}/{REPEAT}: {server} {name}")
+    wrk(url, seconds=2)  # warm-up: workers, connections, caches
+    return wrk(url)
+
+
 def main() -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     ensure_wrk()
     loaded = prepare()
     info = json.loads(manage("shell", "-c", SETUP_SCRIPT, capture=True).strip().splitlines()[-1])
-    plan = targets(info)
-    portal_pages = [(name, path) for name, server, path in plan if server == "uncached"]
+    blocks = targets(info)
+    portal_pages = [(name, path) for name, server, path in blocks[0] if server == "uncached"]
     counts = {
         "uncached": query_counts(portal_pages, server="uncached"),
         "cached": query_counts(portal_pages, server="cached"),
@@ -354,15 +369,33 @@ def main() -> None:
         start_gunicorn(server)
     loads = [os.getloadavg()]
     measured: dict[tuple[str, str], list[dict]] = {}
+    ratios: dict[tuple[str, str], list[dict]] = {}
     registration: list[dict] = []
     seats: list[dict] = []
     token, cookie = csrf_for(info["register"])
     for round_number in range(1, REPEAT + 1):
-        for name, server, path in plan:
-            url = f"http://{HOST}:{PORTS[server]}{path}"
-            log(f"round {round_number}/{REPEAT}: {server} {name}")
-            wrk(url, seconds=2)  # warm-up: workers, connections, caches
-            measured.setdefault((name, server), []).append(wrk(url))
+        # The references before, between and after the two blocks: each page's ratios are
+        # taken against the references measured next to its block (the mean of the two
+        # runs around it), so that the shared machine's speed, which drifts over minutes,
+        # is the same on both sides of a ratio.
+        references = [
+            {name: measure(name, server, path, round_number) for name, server, path in REFERENCES}
+        ]
+        for block in blocks:
+            results = [(row, measure(*row, round_number)) for row in block]
+            references.append(
+                {
+                    name: measure(name, server, path, round_number)
+                    for name, server, path in REFERENCES
+                }
+            )
+            around = references[-2:]
+            for (name, server, _path), result in results:
+                measured.setdefault((name, server), []).append(result)
+                ratios.setdefault((name, server), []).append(paired(result, around))
+        for name, server, _path in REFERENCES:
+            for reference in references:
+                measured.setdefault((name, server), []).append(reference[name])
         log(f"round {round_number}/{REPEAT}: registration POST")
         post = {
             "url": f"http://{HOST}:{PORTS['cached']}{info['register']}",
@@ -374,6 +407,9 @@ def main() -> None:
         time.sleep(1)  # the requests wrk left in flight commit before the event is emptied
         reset_registrations(info["register_event_pk"])
         registration.append(wrk(**post))
+        ratios.setdefault(("registration POST", "cached"), []).append(
+            paired(registration[-1], references[-1:])
+        )
         seats.append(seat_check(info["register_event_pk"]))
         loads.append(os.getloadavg())
     overbooked = any(check["confirmed"] > check["capacity"] for check in seats)
@@ -392,32 +428,46 @@ def main() -> None:
     }
     results = {key: median_result(value) for key, value in measured.items()}
     results[("registration POST", "cached")] = median_result(registration)
-    print_table(plan, results, counts, summary)
+    for key, value in ratios.items():
+        results[key].update(median_result(value))
+    for name, server, _path in REFERENCES:  # each other's multiple, from all their runs
+        results[(name, server)].update(paired(results[(name, server)], [results_by_name(results)]))
+    rows = [*REFERENCES, *(row for block in blocks for row in block)]
+    print_table(rows, results, counts, summary)
     if overbooked:
         sys.exit("The registration event was overbooked.")
 
 
-def print_table(plan, results, counts, summary) -> None:
-    hello = results[("hello view (minimal project)", "minimal")]["rate"]
-    listing = results[("20-row list page (minimal project)", "minimal")]["rate"]
+def results_by_name(results: dict) -> dict:
+    return {name: results[(name, server)] for name, server, _path in REFERENCES}
+
+
+def paired(result: dict, references: list[dict]) -> dict:
+    """``result``'s rate as a multiple of the references' (the mean of the runs given)."""
+    hello = statistics.mean(reference[HELLO]["rate"] for reference in references)
+    listing = statistics.mean(reference[LISTING]["rate"] for reference in references)
+    return {"x_list": result["rate"] / listing, "x_hello": result["rate"] / hello}
+
+
+def print_table(rows, results, counts, summary) -> None:
     lines = [
-        f"wrk -t2 -c16, {SECONDS} s per page after a 2 s warm-up, {REPEAT} interleaved rounds "
-        f"(medians); gunicorn {' '.join(GUNICORN_FLAGS)}; cache: "
-        f"{'Redis' if REDIS_URL else 'local memory'}; {os.cpu_count()} CPUs; load average "
+        f"wrk -t2 -c16, {SECONDS} s per page after a 2 s warm-up, {REPEAT} rounds (medians); "
+        "the references before, between and after the two blocks of portal pages, each "
+        "page's ratios taken against the references next to it, then their median; gunicorn "
+        f"{' '.join(GUNICORN_FLAGS)}; cache: {'Redis' if REDIS_URL else 'local memory'}; "
+        f"{os.cpu_count()} CPUs; load average "
         + ", ".join(f"{one:.1f}" for one, _five, _fifteen in summary["loads"])
         + " (start, after each round).",
         "",
         "| page | server | requests/s | p50 ms | p99 ms | queries | × 20-row list | × hello |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    rows = [(name, server) for name, server, _path in plan] + [("registration POST", "cached")]
-    for name, server in rows:
+    for name, server, _path in [*rows, ("registration POST", "cached", "")]:
         result = results[(name, server)]
         count = counts.get(server, {}).get(name, ("–",))[0]
         lines.append(
             f"| {name} | {server} | {result['rate']:.0f} | {result['p50']:.1f} | "
-            f"{result['p99']:.1f} | {count} | {result['rate'] / listing:.2f} | "
-            f"{result['rate'] / hello:.2f} |"
+            f"{result['p99']:.1f} | {count} | {result['x_list']:.2f} | {result['x_hello']:.2f} |"
         )
     lines += ["", f"Registration: {summary['registration']}."]
     if summary["loaded"]:
