@@ -14,7 +14,7 @@ from agreements.models import Agreement
 from events.models import Event
 from portal.models import NewsArticle, SearchEntry
 from portal.search import analysis, backends, clean_query, fill_empty_index, fold, search
-from portal.search.results import excerpt, highlight
+from portal.search.results import Hit, excerpt, highlight
 from tests.factories import AgreementFactory, EventFactory, MeasureFactory, NewsArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +157,23 @@ def test_matched_words_are_highlighted_and_text_is_escaped():
     assert "<mark>Olya</mark>" in hit.title and "&lt;b&gt;<mark>Port</mark>" in hit.title
     assert "<b>" not in hit.title
     assert "<mark>port</mark>" in hit.snippet
+
+
+def test_a_hits_html_escapes_every_field_and_marks_another_language():
+    hit = Hit(
+        title=highlight("<i>Port</i>", "en", {"port"}),
+        snippet=highlight("A & B", "en", {"port"}),
+        url='/en/news/x/?a=1&b="2"',
+        context="<script>x</script>",
+        date_text="7 <March>",
+        language="ru",
+    )
+    html = hit.html
+    assert 'href="/en/news/x/?a=1&amp;b=&quot;2&quot;" lang="ru">&lt;i&gt;<mark>Port' in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "7 &lt;March&gt;" in html
+    assert '<p class="mb-1" lang="ru">A &amp; B</p>' in html and "<script>" not in html
+    plain = Hit(title=hit.title, snippet=hit.snippet, url="/en/news/x/").html
+    assert "lang=" not in plain and "text-body-secondary" not in plain
 
 
 def test_only_whole_words_are_highlighted_in_every_script():
