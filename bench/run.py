@@ -20,7 +20,8 @@
    minimal list page and × the hello view (the stack's limit), each the median over the
    rounds of the page's rate divided by the references measured next to it (the mean of
    the runs before and after its block: the shared machine's speed drifts over minutes, and
-   a ratio whose two sides were measured minutes apart measures the drift); notes the
+   a ratio whose two sides were measured minutes apart measures the drift), and each
+   round's p99 of the search and the registration POST; notes the
    machine's load average, writes it to var/bench/results.md and stops what it started.
 
 Environment: BENCH_SECONDS, BENCH_REPEAT, BENCH_PORT (8765; the three servers use it and the
@@ -351,7 +352,9 @@ def measure(name: str, server: str, path: str, round_number: int) -> dict:
     url = f"http://{HOST}:{PORTS[server]}{path}"
     log(f"round {round_number}/{REPEAT}: {server} {name}")
     wrk(url, seconds=2)  # warm-up: workers, connections, caches
-    return wrk(url)
+    result = wrk(url)
+    log(f"  {result['rate']:.0f}/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms")
+    return result
 
 
 def main() -> None:
@@ -407,6 +410,7 @@ def main() -> None:
         time.sleep(1)  # the requests wrk left in flight commit before the event is emptied
         reset_registrations(info["register_event_pk"])
         registration.append(wrk(**post))
+        log(f"  {registration[-1]['rate']:.0f}/s, p99 {registration[-1]['p99']:.1f} ms")
         ratios.setdefault(("registration POST", "cached"), []).append(
             paired(registration[-1], references[-1:])
         )
@@ -425,6 +429,11 @@ def main() -> None:
         ),
         "loads": loads,
         "loaded": loaded,
+        # The two targets on a p99: each round's, beside the median in the table.
+        "p99s": {
+            "search (uncached)": [r["p99"] for r in measured[("search", "uncached")]],
+            "registration POST": [r["p99"] for r in registration],
+        },
     }
     results = {key: median_result(value) for key, value in measured.items()}
     results[("registration POST", "cached")] = median_result(registration)
@@ -470,6 +479,14 @@ def print_table(rows, results, counts, summary) -> None:
             f"{result['p99']:.1f} | {count} | {result['x_list']:.2f} | {result['x_hello']:.2f} |"
         )
     lines += ["", f"Registration: {summary['registration']}."]
+    lines.append(
+        "Each round's p99 (ms): "
+        + "; ".join(
+            f"{name} {', '.join(f'{p99:.1f}' for p99 in p99s)}"
+            for name, p99s in summary["p99s"].items()
+        )
+        + "."
+    )
     if summary["loaded"]:
         lines.append(f"load_scale_data: {summary['loaded']:.1f} s.")
     text = "\n".join(lines)
