@@ -26,6 +26,7 @@ bench's registration event (bench/run.py creates it) and deletes them afterwards
 Needs the scale dataset (``manage.py load_scale_data``), as make bench loads it.
 """
 
+import contextlib
 import cProfile
 import io
 import os
@@ -220,45 +221,39 @@ class Registrations:
             reset_registrations(pk, run=cursor.execute)
 
 
-def post(n: int) -> None:
+@contextlib.contextmanager
+def warmed_registrations():
+    """Registrations for the bench's event, from none, after 20 POSTs of warm-up; all
+    deleted afterwards."""
     registrations = Registrations()
     registrations.delete()
     try:
         for _ in range(20):
             registrations.post()
-        ms, own, database = cpu_per_call(registrations.post, n)
-        print(
-            f"registration POST {ms:6.2f} ms  CPU: web {own:5.2f} ms, database {database:5.2f} ms"
-        )
+        yield registrations
     finally:
         registrations.delete()
+
+
+def post(n: int) -> None:
+    with warmed_registrations() as registrations:
+        ms, own, database = cpu_per_call(registrations.post, n)
+    print(f"registration POST {ms:6.2f} ms  CPU: web {own:5.2f} ms, database {database:5.2f} ms")
 
 
 def repeat_post(n: int) -> None:
-    registrations = Registrations()
-    registrations.delete()
-    try:
-        for _ in range(20):
-            registrations.post()
+    with warmed_registrations() as registrations:
         for _ in range(n):
             registrations.post()
-    finally:
-        registrations.delete()
 
 
 def profile_post(n: int) -> None:
-    registrations = Registrations()
-    registrations.delete()
-    try:
-        for _ in range(20):
-            registrations.post()
+    with warmed_registrations() as registrations:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(n):
             registrations.post()
         profiler.disable()
-    finally:
-        registrations.delete()
     print_profile(profiler)
 
 
