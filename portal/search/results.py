@@ -224,8 +224,12 @@ def highlight(text: str, language: str, found: set[str]) -> SafeString:
     # around each piece (a tenth of a search's rendering when every hit had two highlights).
     out, last = [], 0
     for match in _tokens(frozenset(matching)).finditer(text):
-        out += (html.escape(text[last : match.start()]), "<mark>", html.escape(match.group()))
-        out.append("</mark>")
+        out += (
+            html.escape(text[last : match.start()]),
+            "<mark>",
+            html.escape(match.group()),
+            "</mark>",
+        )
         last = match.end()
     out.append(html.escape(text[last:]))
     return SafeString("".join(out))  # every piece is escaped
