@@ -341,6 +341,24 @@ def test_more_link_and_one_kind_pages(client):
     assert last.page.number == 2
 
 
+@pytest.mark.parametrize(
+    ("language", "total", "more"),
+    [
+        ("en", "26 results", "All 25 results: News"),
+        ("ru", "26 результатов", "Новости: все результаты (25)"),
+        ("az", "26 nəticə", "Xəbərlər: bütün nəticələr (25)"),
+    ],
+)
+def test_counted_texts_and_the_more_link_in_each_language(client, language, total, more):
+    NewsArticleFactory.create_batch(25, title="Logistics hub news", lead="Logistics.")
+    EventFactory(title="Logistics forum")
+    html = client.get(f"/{language}/search/", {"q": "logistics", "page": "3"}).content.decode()
+    assert f'role="status">{total}</p>' in html
+    # The link keeps the words, names the kind and drops the page number.
+    assert f'href="?q=logistics&amp;kind=news">{more}</a>' in html
+    assert "kind=events" not in html  # every event is shown already
+
+
 def test_header_has_a_search_box(client):
     html = client.get("/en/").content.decode()
     assert f'action="{reverse("portal:search")}"' in html
