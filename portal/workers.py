@@ -33,7 +33,7 @@ def freeze_after(requests: int = WARM_UP_REQUESTS):
     def count(**kwargs):
         nonlocal finished
         finished += 1
-        if finished == requests:
+        if finished >= requests:  # (>=: threaded workers may count two at once)
             request_finished.disconnect(count)
             freeze_long_lived()
 
