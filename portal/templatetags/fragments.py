@@ -7,6 +7,7 @@ announces, such as the date, may change it), in a store of its own so that these
 cannot push the header and footer out."""
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.translation import get_language
 
 from portal.fragments import MAX_KEY_LENGTH, fragments, page_bodies
@@ -18,6 +19,11 @@ register = template.Library()
 class LocalCacheNode(template.Node):
     def __init__(self, nodelist, name, values, seconds=None):
         self.nodelist = nodelist
+        # Django's {% extends %} looks for the base template's blocks at every render by
+        # walking all of its nodes (Node.get_nodes_by_type): the header's and the footer's
+        # nodes need not be walked when they hold no block, as they never do in base.html.
+        if not nodelist.get_nodes_by_type(BlockNode):
+            self.child_nodelists = ()
         self.name = name
         self.values = values
         self.seconds = seconds

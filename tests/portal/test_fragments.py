@@ -6,6 +6,9 @@ import time
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Engine, engines
+from django.template.base import Node
+from django.template.loader_tags import BlockNode
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,6 +16,7 @@ from portal import fragments
 from portal.fragments import LocalFragments
 from portal.models import NewsArticle, SiteProfile
 from portal.pagecache import GENERATION_CHECK_SECONDS, GENERATION_KEY
+from portal.templatetags.fragments import LocalCacheNode
 from tests.factories import NewsArticleFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +124,37 @@ def test_an_article_page_shows_an_edit_and_hides_a_withdrawn_article_at_once(cli
     article.status = NewsArticle.Status.DRAFT
     article.save()
     assert client.get(url).status_code == 404
+
+
+def test_extends_finds_the_base_blocks_without_walking_a_fragment_that_holds_none(monkeypatch):
+    base = engines["django"].engine.get_template("base.html")
+    fragments_nodes = base.nodelist.get_nodes_by_type(LocalCacheNode)
+    inside = {id(n) for f in fragments_nodes for n in f.nodelist.get_nodes_by_type(Node)}
+    walked = []
+    original = Node.get_nodes_by_type
+
+    def counting(node, nodetype):
+        walked.append(id(node))
+        return original(node, nodetype)
+
+    monkeypatch.setattr(Node, "get_nodes_by_type", counting)
+    blocks = {node.name for node in base.nodelist.get_nodes_by_type(BlockNode)}
+    assert blocks == {"title", "meta", "canonical", "extra_head", "content", "scripts"}
+    # the head's links, the header and the footer are visited, not the nodes inside them
+    assert len(fragments_nodes) == 3 and len(inside) > 100
+    assert {id(f) for f in fragments_nodes} <= set(walked)
+    assert not inside & set(walked)
+
+
+def test_a_block_inside_a_fragment_can_still_be_overridden_and_extended():
+    templates = {
+        "parent.html": '{% load fragments %}{% localcache "t" %}[{% block aside %}parent'
+        "{% endblock %}]{% endlocalcache %}",
+        "child.html": '{% extends "parent.html" %}{% block aside %}child+{{ block.super }}'
+        "{% endblock %}",
+    }
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", templates)],
+        libraries={"fragments": "portal.templatetags.fragments"},
+    )
+    assert engine.get_template("child.html").render(Context()) == "[child+parent]"
