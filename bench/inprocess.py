@@ -29,10 +29,13 @@ Needs the scale dataset (``manage.py load_scale_data``), as make bench loads it.
 import contextlib
 import cProfile
 import io
+import itertools
 import os
 import pstats
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,6 +50,7 @@ from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import RequestFactory, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -107,8 +111,6 @@ def bench_pages() -> list[tuple[str, str]]:
     from portal.models import NewsArticle
 
     article = NewsArticle.objects.published().order_by("-publish_at").first()
-    from django.utils import timezone
-
     event = (
         Event.objects.filter(status="published", starts_at__gt=timezone.now())
         .exclude(slug="bench-registration")
@@ -160,9 +162,6 @@ class Registrations:
     one CSRF token, a new address each time."""
 
     def __init__(self):
-        import itertools
-        import re
-
         self.handler = WSGIHandler()
         self.numbers = itertools.count()
         statuses, headers = [], []
@@ -292,9 +291,6 @@ def repeat(path: str, n: int, without: str = "") -> None:
 
 def instructions_of(settings_module: str, path: str, n: int, without: str = "") -> float:
     """Instructions per request of ``path``: callgrind's totals for 2N and N requests."""
-    import re
-    import tempfile
-
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONHASHSEED": "0"}
     if env.get("PORTAL_PAGE_CACHE_SECONDS", "0") != "0":
         # A run under valgrind takes about a minute: with the 60 s lifetime one of the two
