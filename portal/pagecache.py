@@ -57,6 +57,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from . import fragments as request_memo
+from .settings_cache import setting
 
 GENERATION_KEY = "portal:page-cache:generation"
 # Stored pages: (generation, content, headers, time.time() when made).
@@ -73,7 +74,7 @@ LOCAL_PAGES = 256
 
 
 def page_cache_seconds() -> int:
-    return int(getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0) or 0)
+    return int(setting("PORTAL_PAGE_CACHE_SECONDS", 0) or 0)
 
 
 def bump_generation() -> None:
@@ -218,7 +219,7 @@ MESSAGES_COOKIE_NAME = CookieStorage.cookie_name
 def _is_anonymous_request(request) -> bool:
     cookies = request.COOKIES
     return request.method in ("GET", "HEAD") and not (
-        settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE_NAME in cookies
+        setting("SESSION_COOKIE_NAME") in cookies or MESSAGES_COOKIE_NAME in cookies
     )
 
 
@@ -383,7 +384,7 @@ def _page_and_key(request) -> tuple[CachedPage, str] | None:
     meta = request.META
     # (the handler has set the URL configuration to ROOT_URLCONF: no middleware before this
     # one sets request.urlconf)
-    parts = (settings.ROOT_URLCONF, *map(meta.get, _REQUEST_PARTS))
+    parts = (setting("ROOT_URLCONF"), *map(meta.get, _REQUEST_PARTS))
     try:
         return _lookups[parts]
     except KeyError:

@@ -3,15 +3,21 @@
 time stamp)."""
 
 import datetime
+import re
 
 import pytest
 from django.http import HttpResponse, HttpResponseNotFound
+from django.middleware.csp import (
+    ContentSecurityPolicyMiddleware as DjangoContentSecurityPolicyMiddleware,
+)
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override, csp_report_only_override
 
 from portal.logs import _iso_time
-from portal.middleware import LocaleMiddleware
+from portal.middleware import ContentSecurityPolicyMiddleware, LocaleMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +40,7 @@ REQUESTS = [
 ]
 
 
-def _run(middleware_class, path, cookie, accept, *, status=200):
+def _run(middleware_class, path, cookie, accept, *, status=200, vary=None):
     factory = RequestFactory()
     headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
     request = factory.get(path, **headers)
@@ -44,7 +50,10 @@ def _run(middleware_class, path, cookie, accept, *, status=200):
 
     def view(request):
         seen["language"] = translation.get_language()
-        return (HttpResponse if status == 200 else HttpResponseNotFound)("x")
+        response = (HttpResponse if status == 200 else HttpResponseNotFound)("x")
+        if vary:
+            response["Vary"] = vary
+        return response
 
     with translation.override(None):
         response = middleware_class(view)(request)
@@ -59,12 +68,14 @@ def _run(middleware_class, path, cookie, accept, *, status=200):
 
 
 @pytest.mark.parametrize("status", [200, 404])
-def test_the_remembered_language_decision_is_djangos_own(status):
-    # Twice: the first time decides, the second comes from what was remembered.
+@pytest.mark.parametrize("vary", [None, "Cookie", "accept-language", "*"])
+def test_the_remembered_language_decision_is_djangos_own(status, vary):
+    # Twice: the first time decides, the second comes from what was remembered. The view's
+    # own Vary header (none, another, the same in lower case, "*") is added to as Django does.
     for _round in range(2):
         for path, cookie, accept in REQUESTS:
-            ours = _run(LocaleMiddleware, path, cookie, accept, status=status)
-            djangos = _run(DjangoLocaleMiddleware, path, cookie, accept, status=status)
+            ours = _run(LocaleMiddleware, path, cookie, accept, status=status, vary=vary)
+            djangos = _run(DjangoLocaleMiddleware, path, cookie, accept, status=status, vary=vary)
             assert ours == djangos, (path, cookie, accept)
 
 
@@ -97,3 +108,44 @@ def test_the_access_logs_time_is_what_datetime_writes():
     for moment in moments:
         expected = datetime.datetime.fromtimestamp(moment, datetime.UTC)
         assert _iso_time(moment) == expected.isoformat(timespec="milliseconds"), moment
+
+
+def _csp_headers(middleware_class, view):
+    response = middleware_class(view)(RequestFactory().get("/en/"))
+    return {
+        name: re.sub(r"'nonce-[^']+'", "'nonce-…'", value)
+        for name, value in response.items()
+        if name.startswith("Content-Security-Policy")
+    }
+
+
+def _uses_nonce(request):
+    return HttpResponse(f"<script nonce='{request._csp_nonce}'></script>")
+
+
+def _sets_its_own(request):
+    response = HttpResponse("x")
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda request: HttpResponse("x"),
+        _uses_nonce,
+        _sets_its_own,
+        csp_override({"default-src": [CSP.SELF], "img-src": ["https:"]})(
+            lambda request: HttpResponse("x")
+        ),
+        csp_override({})(lambda request: HttpResponse("x")),
+        csp_report_only_override({"default-src": [CSP.NONE]})(_uses_nonce),
+    ],
+    ids=["plain", "nonce", "own header", "override", "override off", "report-only nonce"],
+)
+@override_settings(SECURE_CSP_REPORT_ONLY={"default-src": [CSP.SELF, CSP.NONCE]})
+def test_the_csp_headers_are_djangos_own(view):
+    # Twice: the second time the policy comes from what the layer built the first time.
+    for _round in range(2):
+        ours = _csp_headers(ContentSecurityPolicyMiddleware, view)
+        assert ours == _csp_headers(DjangoContentSecurityPolicyMiddleware, view)
