@@ -98,7 +98,8 @@ MIDDLEWARE = [
     # Control characters in the path, query string or a form: 400 in the visitor's language,
     # before any view, filter or database query sees them.
     "portal.middleware.RejectControlCharactersMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, with the Host header's validation remembered per host.
+    "portal.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's MessageMiddleware, with the message storage made only when something uses it,
@@ -106,6 +107,9 @@ MIDDLEWARE = [
     # change-history entries (agreements, measures, events, registrations), in one layer.
     "portal.middleware.MessagesAndHistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The headers of Django's two layers above (security, clickjacking), set here more
+    # cheaply; they find them present.
+    "portal.middleware.StandardHeadersMiddleware",
     # A GET or HEAD whose database connection was lost mid-request runs once more.
     "portal.middleware.RetryLostDatabaseConnectionMiddleware",
     # Last: turns a lock-out flagged during authentication into the lock-out page.

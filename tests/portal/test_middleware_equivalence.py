@@ -1,23 +1,34 @@
 """The portal's cheaper layers decide exactly as the Django ones they replace
-(portal.middleware.LocaleMiddleware, the CSP header built once per policy, the access log's
-time stamp)."""
+(portal.middleware.LocaleMiddleware, the CSP header built once per policy, the common layer's
+remembered host, the standard headers set ahead of Django's security and clickjacking layers,
+the access log's time stamp)."""
 
 import datetime
 import re
 
 import pytest
-from django.http import HttpResponse, HttpResponseNotFound
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse, HttpResponseNotFound, StreamingHttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django.middleware.csp import (
     ContentSecurityPolicyMiddleware as DjangoContentSecurityPolicyMiddleware,
 )
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.test import Client, RequestFactory, override_settings
 from django.utils import translation
 from django.utils.csp import CSP
+from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.csp import csp_override, csp_report_only_override
 
 from portal.logs import _iso_time
-from portal.middleware import ContentSecurityPolicyMiddleware, LocaleMiddleware
+from portal.middleware import (
+    CommonMiddleware,
+    ContentSecurityPolicyMiddleware,
+    LocaleMiddleware,
+    StandardHeadersMiddleware,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +160,95 @@ def test_the_csp_headers_are_djangos_own(view):
     for _round in range(2):
         ours = _csp_headers(ContentSecurityPolicyMiddleware, view)
         assert ours == _csp_headers(DjangoContentSecurityPolicyMiddleware, view)
+
+
+def _with_and_without_standard_headers(view):
+    def stack(inner):
+        return SecurityMiddleware(XFrameOptionsMiddleware(inner))
+
+    request = RequestFactory().get("/en/")
+    ours = stack(StandardHeadersMiddleware(view))(request)
+    djangos = stack(view)(request)
+    return dict(ours.items()), dict(djangos.items()), StandardHeadersMiddleware(view)(request)
+
+
+def _sets_a_referrer_policy(request):
+    response = HttpResponse("x")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda request: HttpResponse("x"),
+        xframe_options_exempt(lambda request: HttpResponse("x")),
+        xframe_options_sameorigin(lambda request: HttpResponse("x")),
+        _sets_a_referrer_policy,
+    ],
+    ids=["plain", "exempt", "sameorigin", "own referrer policy"],
+)
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {
+            "X_FRAME_OPTIONS": "SAMEORIGIN",
+            "SECURE_REFERRER_POLICY": ["origin", "strict-origin"],
+            "SECURE_CONTENT_TYPE_NOSNIFF": False,
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY": None,
+        },
+    ],
+    ids=["settings", "other settings"],
+)
+def test_the_standard_headers_are_those_djangos_layers_add(view, overrides):
+    with override_settings(**overrides):
+        ours, djangos, alone = _with_and_without_standard_headers(view)
+        assert ours == djangos
+    # (and this layer is the one that set them)
+    if not overrides and view.__name__ == "<lambda>":
+        assert {name: alone[name] for name in djangos if name != "Content-Type"} == {
+            name: value for name, value in djangos.items() if name != "Content-Type"
+        }
+
+
+def _common(middleware_class, host, path="/en/news/", view=None, **overrides):
+    request = RequestFactory(HTTP_HOST=host).get(path)
+    with override_settings(**overrides):
+        response = middleware_class(view or (lambda request: HttpResponse("ünïcode")))(request)
+    return response.status_code, response.get("Location"), response.get("Content-Length")
+
+
+@pytest.mark.parametrize(
+    "host, path, overrides",
+    [
+        ("testserver", "/en/news/", {}),
+        ("testserver", "/en/news", {}),  # 404 -> the path with a slash
+        ("testserver", "/en/news/", {"PREPEND_WWW": True}),
+        ("www.testserver", "/en/news/", {"PREPEND_WWW": True, "ALLOWED_HOSTS": ["*"]}),
+        ("TestServer:80", "/en/news/", {}),
+    ],
+)
+def test_the_common_layer_is_djangos_own(host, path, overrides):
+    def view(request):
+        return HttpResponseNotFound("x") if not request.path.endswith("/") else HttpResponse("ü")
+
+    for _round in range(2):  # the second time, the host comes from what was remembered
+        ours = _common(CommonMiddleware, host, path, view, **overrides)
+        assert ours == _common(DjangoCommonMiddleware, host, path, view, **overrides)
+
+
+def test_a_host_not_allowed_is_refused_every_time_and_a_remembered_one_follows_the_setting():
+    for _round in range(2):
+        with pytest.raises(DisallowedHost):
+            _common(CommonMiddleware, "evil.example")
+    assert _common(CommonMiddleware, "portal.example", ALLOWED_HOSTS=["portal.example"])[0] == 200
+    with pytest.raises(DisallowedHost):  # remembered while it was allowed: not now
+        _common(CommonMiddleware, "portal.example", ALLOWED_HOSTS=["testserver"])
+
+
+def test_a_streamed_response_gets_no_content_length_as_with_django():
+    def view(request):
+        return StreamingHttpResponse(iter([b"a", b"b"]))
+
+    assert _common(CommonMiddleware, "testserver", view=view) == (200, None, None)
