@@ -88,28 +88,28 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, with the header built once per policy when the page used no nonce.
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.django_layers.ContentSecurityPolicyMiddleware",
     # An anonymous visitor's cached page is answered here, before sessions, authentication,
     # messages, CSRF, change history and axes (portal.pagecache).
     "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, with the language decision remembered per prefix, cookie and header.
-    "portal.middleware.LocaleMiddleware",
+    "portal.django_layers.LocaleMiddleware",
     # Control characters in the path, query string or a form: 400 in the visitor's language,
     # before any view, filter or database query sees them.
     "portal.middleware.RejectControlCharactersMiddleware",
     # Django's, with the Host header's validation remembered per host.
-    "portal.middleware.CommonMiddleware",
+    "portal.django_layers.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's MessageMiddleware, with the message storage made only when something uses it,
     # and simple_history's HistoryRequestMiddleware, which records the logged-in user on
     # change-history entries (agreements, measures, events, registrations), in one layer.
-    "portal.middleware.MessagesAndHistoryMiddleware",
+    "portal.django_layers.MessagesAndHistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The headers of Django's two layers above (security, clickjacking), set here more
     # cheaply; they find them present.
-    "portal.middleware.StandardHeadersMiddleware",
+    "portal.django_layers.StandardHeadersMiddleware",
     # A GET or HEAD whose database connection was lost mid-request runs once more.
     "portal.middleware.RetryLostDatabaseConnectionMiddleware",
     # Last: turns a lock-out flagged during authentication into the lock-out page.

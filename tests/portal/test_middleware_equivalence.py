@@ -1,5 +1,5 @@
 """The portal's cheaper layers decide exactly as the Django ones they replace
-(portal.middleware.LocaleMiddleware, the CSP header built once per policy, the common layer's
+(portal.django_layers: LocaleMiddleware, the CSP header built once per policy, the common layer's
 remembered host, the standard headers set ahead of Django's security and clickjacking layers,
 the access log's time stamp)."""
 
@@ -22,13 +22,13 @@ from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.csp import csp_override, csp_report_only_override
 
-from portal.logs import _iso_time
-from portal.middleware import (
+from portal.django_layers import (
     CommonMiddleware,
     ContentSecurityPolicyMiddleware,
     LocaleMiddleware,
     StandardHeadersMiddleware,
 )
+from portal.logs import _iso_time
 
 pytestmark = pytest.mark.django_db
 

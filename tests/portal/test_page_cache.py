@@ -213,7 +213,7 @@ def test_a_hit_is_answered_before_sessions_auth_messages_history_and_axes(client
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.middleware.csrf import CsrfViewMiddleware
 
-    from portal.middleware import LazyMessageMiddleware as MessageMiddleware
+    from portal.django_layers import LazyMessageMiddleware as MessageMiddleware
 
     def not_reached(self, request, *args, **kwargs):
         raise AssertionError(f"{type(self).__name__} ran for a cache hit")
