@@ -372,7 +372,8 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            # logging.StreamHandler, writing the access log's line in one step.
+            "class": "portal.logs.ConsoleHandler",
             "stream": "ext://sys.stdout",
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json"),
             "filters": ["request_id", "redact"],

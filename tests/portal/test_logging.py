@@ -1,9 +1,15 @@
 """Logs are JSON lines on stdout with the request id (portal.logs, portal.middleware)."""
 
+import io
 import json
+import logging
+import multiprocessing
+import os
 
 import pytest
 from django.test import Client
+
+from portal.logs import AccessRecord, ConsoleHandler, JsonFormatter, RedactFilter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +61,51 @@ def test_a_server_error_is_one_json_record_with_the_traceback(log_lines):
     assert error["request_id"] == response.headers["X-Request-ID"]
     assert "ZeroDivisionError: secret detail" in error["exc"]
     assert error["status_code"] == 500
+
+
+def _access_record():
+    return AccessRecord(
+        "GET /en/ 200", {"method": "GET", "path": "/en/", "status": 200, "duration_ms": 1.5}
+    )
+
+
+def _written(handler, record):
+    stream = io.StringIO()
+    handler.setStream(stream)
+    handler.handle(record)
+    return stream.getvalue()
+
+
+def test_the_console_writes_the_access_line_as_a_stream_handler_with_the_json_formatter():
+    ours = ConsoleHandler()
+    standard = logging.StreamHandler()
+    for handler in (ours, standard):
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(RequestIdFilter())
+        handler.addFilter(RedactFilter())
+    record = _access_record()
+    line = _written(ours, record)
+    assert line == _written(standard, record) and line.endswith("}\n")
+    assert json.loads(line)["message"] == "GET /en/ 200"
+
+
+def test_a_filter_or_formatter_of_another_kind_gets_the_access_record_as_usual():
+    handler = ConsoleHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(lambda record: False)  # e.g. an operator's filter that drops it
+    assert _written(handler, _access_record()) == ""
+    handler = ConsoleHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    assert _written(handler, _access_record()) == "INFO GET /en/ 200\n"
+
+
+def test_a_forked_worker_logs_its_own_process_id():
+    context = multiprocessing.get_context("fork")  # as gunicorn starts its workers
+    with context.Pool(1) as pool:
+        child_pid, logged_pid = pool.apply(_pids)
+    assert logged_pid == child_pid != os.getpid()
+    assert _access_record().process == os.getpid()
+
+
+def _pids():
+    return os.getpid(), _access_record().process
