@@ -6,6 +6,7 @@ settings). Measured layer by layer with ``python bench/inprocess.py instructions
 (docs/benchmarks.md)."""
 
 import contextlib
+import functools
 import re
 import weakref
 
@@ -278,14 +279,11 @@ class StandardHeadersMiddleware:
         return response
 
 
-_standard: list = []
-
-
+@functools.cache
 def _standard_headers() -> tuple[tuple, tuple | None]:
     """((name, lower-case name, value) of Django's security headers, ("X-Frame-Options",
-    value) or None), as SecurityMiddleware and XFrameOptionsMiddleware make them."""
-    if _standard:
-        return _standard[0]
+    value) or None), as SecurityMiddleware and XFrameOptionsMiddleware make them for the
+    current settings (made again after a change of theirs)."""
     request = HttpRequest()
     security = SecurityMiddleware(_no_response).process_response(request, HttpResponse())
     names = ("X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy")
@@ -297,8 +295,7 @@ def _standard_headers() -> tuple[tuple, tuple | None]:
     framed = XFrameOptionsMiddleware(_no_response).process_response(request, HttpResponse())
     value = framed.get("X-Frame-Options")
     frame = ("X-Frame-Options", check_header("X-Frame-Options", value)) if value else None
-    _standard.append((headers, frame))
-    return _standard[0]
+    return headers, frame
 
 
 def _no_response(request):  # (a get_response for layers only asked to process a response)
@@ -307,7 +304,7 @@ def _no_response(request):  # (a get_response for layers only asked to process a
 
 def _forget_standard_headers(*, setting, **kwargs):
     if setting.startswith("SECURE_") or setting == "X_FRAME_OPTIONS":
-        _standard.clear()
+        _standard_headers.cache_clear()
 
 
 setting_changed.connect(_forget_standard_headers)

@@ -15,7 +15,8 @@ _MISSING = object()
 
 
 def setting(name: str, default=_MISSING):
-    """``getattr(settings, name[, default])``, remembered."""
+    """``getattr(settings, name[, default])``, remembered: the first read's value stands for
+    every later one, so a name is always read with the same default."""
     try:
         return _values[name]
     except KeyError:
